@@ -134,23 +134,30 @@ class SimavrBoard(Board):
         self._start()
 
     # ---------------------------------------------------------------- plumbing
-    def _read_stdout(self, proc: subprocess.Popen) -> None:
+    @staticmethod
+    def _read_stdout(ref: "weakref.ref[SimavrBoard]", proc: subprocess.Popen,
+                     cond: threading.Condition) -> None:
+        # Holds the board only weakly, so an abandoned board can be collected
+        # (and its __del__ kill the simulator) while this thread still runs.
         for raw in proc.stdout:
             line = raw.decode("utf-8", "replace").rstrip("\r\n")
-            with self._cond:
-                if proc is not self._proc:
-                    return
+            self = ref()
+            if self is None or proc is not self._proc:
+                return
+            with cond:
                 self._lines.append(line)
                 m = _EXIT_RE.match(line)
                 if m:
                     self.exit_reason = m.group(1)
                     self.exit_pc = int(m.group(2), 16) if m.group(2) else None
                     self.cycles = int(m.group(3))
-                self._cond.notify_all()
-        with self._cond:
-            if proc is self._proc:
+                cond.notify_all()
+            del self
+        self = ref()
+        with cond:
+            if self is not None and proc is self._proc:
                 self._eof = True
-            self._cond.notify_all()
+            cond.notify_all()
 
     def _expect(self, prefixes: tuple, timeout: float, start: int = 0) -> str:
         """Wait for a stdout line starting with one of prefixes, at index >= start."""
@@ -241,7 +248,7 @@ class SimavrBoard(Board):
                     raise
         elif self._proc is not None:
             self._proc.wait()
-        self._reader.join(5)
+            self._reader.join(5)
         with open(path, "rb") as f:
             return f.read()
 
@@ -307,7 +314,8 @@ class SimavrBoard(Board):
         self._proc = subprocess.Popen(self.args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                       stderr=self._log, close_fds=True)
         _live.add(self)
-        self._reader = threading.Thread(target=self._read_stdout, args=(self._proc,), daemon=True,
+        self._reader = threading.Thread(target=self._read_stdout,
+                                        args=(weakref.ref(self), self._proc, self._cond), daemon=True,
                                         name=f"simboard-{self._proc.pid}")
         self._reader.start()
         try:

@@ -50,7 +50,7 @@ static struct {
     const char *mcu, *firmware, *eeprom_hex, *state_dir;
     const char *dump_flash, *dump_eeprom, *markers;
     uint32_t freq, reset_pc;
-    int mode, tcp_port, wait_first, verbose, die_with_parent;
+    int mode, tcp_port, wait_first, verbose, die_with_parent, realtime;
     double timeout;
     uint64_t max_cycles;
 } opt = {
@@ -476,6 +476,7 @@ static void usage(FILE *f)
 "  --markers FILE       'MARK <value> <cycle>' lines (default: stderr)\n"
 "  --timeout SECONDS    wall-clock limit (exit 3)\n"
 "  --max-cycles N       cycle limit (exit 4)\n"
+"  --realtime           never run faster than the real chip (default: as fast as possible)\n"
 "  --die-with-parent    exit (as on SIGTERM) when the parent process dies\n"
 "  -v                   show simavr's trace messages\n"
 "signals: SIGUSR1 reset button, SIGUSR2 dump, SIGTERM/SIGINT save and exit\n"
@@ -485,7 +486,7 @@ static void usage(FILE *f)
 static void parse_args(int argc, char **argv)
 {
     enum { O_PTY = 256, O_TCP, O_STDIO, O_RESETPC, O_NOWAIT, O_WAIT, O_EEPROM, O_STATE,
-           O_DFLASH, O_DEE, O_MARKERS, O_TIMEOUT, O_MAXCYC, O_PARENT };
+           O_DFLASH, O_DEE, O_MARKERS, O_TIMEOUT, O_MAXCYC, O_PARENT, O_REALTIME };
     static const struct option lo[] = {
         { "pty", no_argument, 0, O_PTY },
         { "tcp", required_argument, 0, O_TCP },
@@ -501,6 +502,7 @@ static void parse_args(int argc, char **argv)
         { "timeout", required_argument, 0, O_TIMEOUT },
         { "max-cycles", required_argument, 0, O_MAXCYC },
         { "die-with-parent", no_argument, 0, O_PARENT },
+        { "realtime", no_argument, 0, O_REALTIME },
         { "mcu", required_argument, 0, 'm' },
         { "freq", required_argument, 0, 'f' },
         { "help", no_argument, 0, 'h' },
@@ -527,6 +529,7 @@ static void parse_args(int argc, char **argv)
         case O_TIMEOUT: opt.timeout = atof(optarg); break;
         case O_MAXCYC: opt.max_cycles = strtoull(optarg, NULL, 0); break;
         case O_PARENT: opt.die_with_parent = 1; break;
+        case O_REALTIME: opt.realtime = 1; break;
         default: usage(stderr); exit(EXIT_USAGE);
         }
     }
@@ -549,13 +552,14 @@ static avr_uart_t *find_uart0(void)
  * discards what the client has not read yet. */
 static void linger(double max_s)
 {
-    double end = now_s() + max_s;
-    while (now_s() < end && !sig_term) {
+    double start = now_s();
+    while (now_s() - start < max_s && !sig_term) {
         host_flush();
         int pending = 0;
         if (pty_slave >= 0)
             ioctl(pty_slave, FIONREAD, &pending);
-        if (!out_len && !pending)
+        /* the pty moves data to the slave asynchronously: give it 100 ms */
+        if (!out_len && !pending && now_s() - start > 0.1)
             break;
         wait_host(10, out_len > 0);
     }
@@ -685,6 +689,8 @@ int main(int argc, char **argv)
     int started = !opt.wait_first;
     unsigned idle_batches = 0;
     avr_cycle_count_t idle_since = 0;
+    double rt_wall0 = 0;                 /* --realtime: wall clock and cycle at CPU start */
+    avr_cycle_count_t rt_cyc0 = 0;
 
     for (;;) {
         if (sig_term)
@@ -719,8 +725,11 @@ int main(int argc, char **argv)
         if (!started) {
             if (stdin_eof && inq_head == inq_tail)
                 finish("hangup", EXIT_OK, 1);
-            if (inq_head != inq_tail)
+            if (inq_head != inq_tail) {
                 started = 1;
+                rt_wall0 = now_s();
+                rt_cyc0 = avr->cycle;
+            }
             else {
                 wait_host(opt.timeout > 0 ? 100 : -1, 0);
                 continue;
@@ -764,5 +773,14 @@ int main(int argc, char **argv)
             finish("hangup", EXIT_OK, 1);
         if (idle_batches > IDLE_GRACE)
             wait_host(IDLE_SLEEP_MS, 0);
+        else if (opt.realtime) {
+            if (rt_wall0 == 0) {
+                rt_wall0 = now_s();
+                rt_cyc0 = avr->cycle;
+            }
+            double ahead = (double)(avr->cycle - rt_cyc0) / opt.freq - (now_s() - rt_wall0);
+            if (ahead > 0.002)
+                wait_host((int)(ahead * 1000), 0);
+        }
     }
 }
