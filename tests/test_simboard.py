@@ -312,3 +312,46 @@ def test_echo_throughput(built):
     sim_s = (marks[-2][1] - marks[-4][1]) / 16e6
     print(f"\necho of {len(data)} bytes at {BAUD} baud: {len(data) / dt:.0f} B/s wall clock, "
           f"{len(data) / sim_s:.0f} B/s simulated time (wire limit {BAUD // 10} B/s)")
+
+
+def test_default_reset_vector_is_boot_section(built):
+    # boot.S is linked at 0x7E00 and also fills the last flash word.
+    r = run_cli("--stdio", "--no-wait-first-byte", str(TOOL / "testfw" / "boot.hex"), input=b"")
+    assert r.returncode == 0, r.stderr
+    err = r.stderr.decode()
+    # ldi (1 cycle) precedes the marker write; ldi out ldi out cli sleep = 6 cycles
+    assert re.search(r"^MARK 66 1$", err, re.M), err
+    assert re.search(r"^EXIT done cycles=6$", err, re.M), err
+
+
+def test_last_flash_word_loads(built, tmp_path):
+    dump = tmp_path / "flash.bin"
+    r = run_cli("--stdio", "--no-wait-first-byte", "--dump-flash", str(dump),
+                str(TOOL / "testfw" / "boot.hex"), input=b"")
+    assert r.returncode == 0
+    fl = dump.read_bytes()
+    assert len(fl) == 32768 and fl[-2:] == b"\xef\xbe" and fl[:2] == b"\xff\xff"
+
+
+def hex_record(addr: int, data: bytes, typ: int = 0) -> str:
+    body = bytes([len(data), addr >> 8, addr & 0xFF, typ]) + data
+    return ":" + (body + bytes([-sum(body) & 0xFF])).hex().upper() + "\n"
+
+
+def test_eeprom_images(built, tmp_path):
+    eep = tmp_path / "fw.eep"                     # avr-objcopy .eep style: addressed from 0
+    eep.write_text(hex_record(0x10, b"E") + hex_record(0, b"", 1))
+    with board(eeprom=eep) as b, open_port(b) as port:
+        port.write(b"r")
+        expect(port, BANNER + b"E=45\r\n")
+
+    # EEPROM records inside the main HEX, at 0x810000 (extended linear address 0x0081)
+    lines = FW.read_text().splitlines(keepends=True)
+    combined = tmp_path / "combined.hex"
+    combined.write_text("".join(lines[:-1]) + hex_record(0, b"\x00\x81", 4)
+                        + hex_record(0x10, b"c") + lines[-1])
+    b = SimavrBoard(combined, reset_pc=0, timeout=60)
+    with b, open_port(b) as port:
+        port.write(b"r")
+        expect(port, BANNER + b"E=63\r\n")
+        assert b.dump_flash() == FW_image()

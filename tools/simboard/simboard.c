@@ -66,6 +66,22 @@ static int host_in = -1, host_out = -1, listen_fd = -1, pty_slave = -1;
 static int stdin_eof;
 
 static volatile sig_atomic_t sig_reset, sig_dump, sig_term;
+/* Our signals stay blocked except inside ppoll(), so a flag can never be
+ * set between checking it and going to sleep. */
+static sigset_t poll_mask;
+
+static int sig_pending(void)
+{
+    return sig_term || sig_dump || sig_reset;
+}
+
+static int xpoll(struct pollfd *p, int n, int ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+    if (ms != 0 && sig_pending())
+        return 0;
+    return ppoll(p, n, ms < 0 ? NULL : &ts, &poll_mask);
+}
 
 /* Host -> firmware queue (bytes not yet accepted by the UART FIFO). */
 static uint8_t inq[INQ_SIZE];
@@ -130,7 +146,7 @@ static int hexval(const char *s, int n, uint32_t *out)
 
 /* Our own Intel HEX reader: simavr's rejects type 03 records and keeps
  * chunks apart. Addresses >= 0x810000 are EEPROM (avr-objcopy convention). */
-static void load_hex(const char *path, uint8_t *flash, uint8_t *ee, int *has_ee)
+static void load_hex(const char *path, uint8_t *flash, uint8_t *ee, int ee_only)
 {
     FILE *f = fopen(path, "r");
     if (!f)
@@ -168,10 +184,10 @@ static void load_hex(const char *path, uint8_t *flash, uint8_t *ee, int *has_ee)
         else if (type == 0) {
             for (uint32_t i = 0; i < n; i++) {
                 uint32_t a = base + addr + i;
+                if (ee_only && a < 0x810000)
+                    a += 0x810000;      /* a .eep file addressed from 0 */
                 if (a >= 0x810000 && a - 0x810000 < ee_size && ee) {
                     ee[a - 0x810000] = data[i];
-                    if (has_ee)
-                        *has_ee = 1;
                 } else if (a < flash_size && flash)
                     flash[a] = data[i];
                 else
@@ -369,7 +385,7 @@ static int host_read(void)
     if (room == 0)
         return 0;
     struct pollfd p = { .fd = host_in, .events = POLLIN };
-    if (poll(&p, 1, 0) <= 0 || !(p.revents & (POLLIN | POLLHUP | POLLERR)))
+    if (xpoll(&p, 1, 0) <= 0 || !(p.revents & (POLLIN | POLLHUP | POLLERR)))
         return 0;
     ssize_t n = read(host_in, inq + inq_tail, room);
     if (n > 0) {
@@ -438,7 +454,9 @@ static void wait_host(int ms, int want_out)
         p[n++] = (struct pollfd){ .fd = host_in, .events = POLLIN };
     if (want_out && host_out >= 0)
         p[n++] = (struct pollfd){ .fd = host_out, .events = POLLOUT };
-    poll(p, n, ms);
+    if (sig_pending())
+        return;
+    xpoll(p, n, ms);
 }
 
 static void try_accept(void)
@@ -446,7 +464,7 @@ static void try_accept(void)
     if (opt.mode != MODE_TCP || host_in >= 0)
         return;
     struct pollfd p = { .fd = listen_fd, .events = POLLIN };
-    if (poll(&p, 1, 0) <= 0)
+    if (xpoll(&p, 1, 0) <= 0)
         return;
     int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
     if (fd >= 0) {
@@ -548,12 +566,23 @@ static avr_uart_t *find_uart0(void)
     return NULL;
 }
 
+static void handle_dump(void)
+{
+    sig_dump = 0;
+    write_dumps(1);
+    fprintf(proto, "DUMPED\n");
+    fflush(proto);
+}
+
 /* Give the host a moment to read the last bytes: closing the pty master
  * discards what the client has not read yet. */
 static void linger(double max_s)
 {
     double start = now_s();
     while (now_s() - start < max_s && !sig_term) {
+        if (sig_dump)
+            handle_dump();
+        sig_reset = 0;      /* too late for a reset */
         host_flush();
         int pending = 0;
         if (pty_slave >= 0)
@@ -623,27 +652,16 @@ int main(int argc, char **argv)
     uint8_t *flash = malloc(flash_size), *ee = malloc(ee_size);
     memset(flash, 0xFF, flash_size);
     memset(ee, 0xFF, ee_size);
-    int has_ee = 0;
-    load_hex(opt.firmware, flash, ee, &has_ee);
-    if (opt.eeprom_hex) {
-        /* a .eep file from avr-objcopy is addressed from 0 */
-        uint8_t *tmp = malloc(flash_size);
-        memset(tmp, 0xFF, flash_size);
-        load_hex(opt.eeprom_hex, tmp, ee, &has_ee);
-        for (uint32_t i = 0; i < ee_size && i < flash_size; i++)
-            if (tmp[i] != 0xFF || !has_ee)
-                ee[i] = tmp[i];
-        has_ee = 1;
-        free(tmp);
-    }
+    load_hex(opt.firmware, flash, ee, 0);
+    if (opt.eeprom_hex)     /* addressed from 0 (.eep) or from 0x810000 */
+        load_hex(opt.eeprom_hex, NULL, ee, 1);
     if (opt.state_dir) {
         char p[4096];
         mkdir(opt.state_dir, 0777);
         snprintf(p, sizeof p, "%s/flash.bin", opt.state_dir);
         read_file(p, flash, flash_size);
         snprintf(p, sizeof p, "%s/eeprom.bin", opt.state_dir);
-        if (read_file(p, ee, ee_size))
-            has_ee = 1;
+        read_file(p, ee, ee_size);
     }
     /* memcpy, not avr_loadcode: 1.6 aborts on an image touching the last byte. */
     memcpy(avr->flash, flash, flash_size);
@@ -668,8 +686,21 @@ int main(int argc, char **argv)
     avr->io[sr].r.c = on_ucsra_read;
     avr_register_io_write(avr, GPIOR0_DATA, on_marker, NULL);
 
-    struct sigaction sa = { .sa_handler = on_signal };  /* no SA_RESTART: poll() wakes */
-    sigemptyset(&sa.sa_mask);
+    struct sigaction sa = { .sa_handler = on_signal };
+    sigset_t ours;
+    sigemptyset(&ours);
+    sigaddset(&ours, SIGUSR1);
+    sigaddset(&ours, SIGUSR2);
+    sigaddset(&ours, SIGTERM);
+    sigaddset(&ours, SIGINT);
+    sigaddset(&ours, SIGHUP);
+    sigprocmask(SIG_BLOCK, &ours, &poll_mask);
+    sigdelset(&poll_mask, SIGUSR1);
+    sigdelset(&poll_mask, SIGUSR2);
+    sigdelset(&poll_mask, SIGTERM);
+    sigdelset(&poll_mask, SIGINT);
+    sigdelset(&poll_mask, SIGHUP);
+    sa.sa_mask = ours;
     sigaction(SIGUSR1, &sa, NULL);
     sigaction(SIGUSR2, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
@@ -695,12 +726,8 @@ int main(int argc, char **argv)
     for (;;) {
         if (sig_term)
             finish("term", EXIT_OK, 1);
-        if (sig_dump) {
-            sig_dump = 0;
-            write_dumps(1);
-            fprintf(proto, "DUMPED\n");
-            fflush(proto);
-        }
+        if (sig_dump)
+            handle_dump();
         if (sig_reset) {
             /* Reset button: avr_reset keeps flash and the EEPROM module's
              * bytes; we restore EEPROM anyway in case a version clears it. */
