@@ -80,6 +80,11 @@ class SimavrBoard(Board):
     wait_first_byte: hold the CPU until the host sends a byte (pyserial discards
         anything received before the port is opened).
     bridge: "pty" (url is the pty path) or "tcp" (url is socket://127.0.0.1:PORT).
+    extra_args: more simboard options (e.g. "--realtime").
+    target_name: the Board.target_name to report (default: mcu).
+
+    After the simulator ended, ``exit_reason``, ``exit_pc`` (crashes) and
+    ``cycles`` hold what its EXIT line said.
     """
 
     simulated = True
@@ -89,12 +94,13 @@ class SimavrBoard(Board):
                  eeprom: Optional[PathLike] = None, timeout: float = 600.0,
                  max_cycles: Optional[int] = None, wait_first_byte: bool = True,
                  bridge: str = "pty", binary: Optional[PathLike] = None,
-                 extra_args: Sequence[str] = (), start_timeout: float = 10.0):
+                 extra_args: Sequence[str] = (), start_timeout: float = 10.0,
+                 target_name: Optional[str] = None):
         if bridge not in ("pty", "tcp"):
             raise ValueError("bridge must be 'pty' or 'tcp'")
         if not timeout or timeout <= 0:
             raise ValueError("timeout must be a positive number of seconds")
-        self.target_name = mcu
+        self.target_name = target_name or mcu
         self.firmware = Path(firmware)
         self.state_dir = Path(state_dir) if state_dir is not None else None
         self.exit_reason: Optional[str] = None

@@ -418,8 +418,8 @@ static int uart_rx_enabled(void)
 }
 
 /* Room in simavr's UART input FIFO (64 entries, one kept free). We look at
- * the FIFO itself rather than XON/XOFF: simavr raises XON only when the
- * firmware reads UCSR0A with an empty FIFO. */
+ * the FIFO itself rather than XON/XOFF: XON comes from UART register hooks,
+ * so it depends on how the firmware polls. */
 #define UART_FIFO_SIZE (sizeof uart0->input.buffer / sizeof uart0->input.buffer[0])
 static int uart_fifo_room(void)
 {
