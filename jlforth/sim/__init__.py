@@ -1,0 +1,1 @@
+"""Simulated boards (instruction-set simulators with peripherals)."""
