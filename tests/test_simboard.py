@@ -355,3 +355,12 @@ def test_eeprom_images(built, tmp_path):
         port.write(b"r")
         expect(port, BANNER + b"E=63\r\n")
         assert b.dump_flash() == FW_image()
+
+
+def test_port_can_be_closed_and_reopened(built):
+    with board() as b:
+        for i in range(3):
+            with open_port(b) as port:
+                port.write(b"abc")
+                expect(port, b"ABC")
+        assert b.running
