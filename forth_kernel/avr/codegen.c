@@ -1,0 +1,254 @@
+/* jlforth AVR code generator: what the on-chip compiler lays down.
+ *
+ * Subroutine-threaded code.  The host image builder (jlforth/image/)
+ * follows exactly these rules, so an uploaded program and a built image
+ * are byte-identical; forth_kernel/README.md ("Code generation") lists them.
+ * Every emitted word goes through comma_word() into the flash page cache. */
+#include "forth.h"
+#include "config.h"
+
+/* opcodes */
+#define OP_RET      0x9508
+#define OP_CALL     0x940E      /* + 16-bit word address                    */
+#define OP_JMP      0x940C
+#define OP_RCALL    0xD000      /* | 12-bit word offset                     */
+#define OP_RJMP     0xC000
+#define OP_STY_R25  0x939A      /* st -Y, r25                               */
+#define OP_STY_R24  0x938A      /* st -Y, r24                               */
+#define OP_LDI_R24  0xE080
+#define OP_LDI_R25  0xE090
+#define OP_OR_24_25 0x2B89      /* or r24, r25  (sets Z for the branch)     */
+#define OP_LDY_R24  0x9189      /* ld r24, Y+                               */
+#define OP_LDY_R25  0x9199      /* ld r25, Y+                               */
+#define OP_BRNE_1   0xF409      /* brne .+2 : skip one word                 */
+#define OP_BRVS_1   0xF00B      /* brvs .+2                                 */
+#define OP_SUBI_16  0x5F0F      /* subi r16, 0xFF   x += 1                  */
+#define OP_SBCI_17  0x4F1F      /* sbci r17, 0xFF                           */
+#define OP_ADD_16   0x0F08      /* add r16, r24     x += step               */
+#define OP_ADC_17   0x1F19      /* adc r17, r25                             */
+#define OP_POP_R17  0x911F
+#define OP_POP_R16  0x910F
+#define OP_POP_R15  0x90FF
+#define OP_POP_R14  0x90EF
+#define UNSET       0xFFFF      /* a forward branch not yet resolved        */
+
+
+static ucell last_call;         /* where the last call was compiled         */
+static ucell last_target;       /* newest address a branch lands on         */
+
+void comma_byte(uint8_t b)
+{
+    if (g_fhere >= DICT_END)
+        forth_throw(E_DICT_FULL);
+    cache_put(g_fhere++, b);
+}
+
+static void comma_word(ucell w)
+{
+    comma_byte(w);
+    comma_byte(w >> 8);
+}
+
+static void patch_word(ucell a, ucell w)
+{
+    cache_put(a, w);
+    cache_put(a + 1, w >> 8);
+}
+
+static ucell waddr(ucell a) { return (a & 0x7FFF) >> 1; }
+
+static cell rel(ucell from, ucell to)   /* RJMP/RCALL offset, in words */
+{
+    return (cell)(waddr(to) - waddr(from) - 1);
+}
+
+static uint8_t in_reach(cell k) { return k >= -2048 && k <= 2047; }
+
+void cg_call(ucell xt)
+{
+    cell k = rel(g_fhere, xt);
+    /* (DOES>) must stay a call: it returns the address of the code after */
+    last_call = xt == XT(pdoes) ? 0 : g_fhere;
+    if (in_reach(k))
+        comma_word(OP_RCALL | (k & 0x0FFF));
+    else {
+        comma_word(OP_CALL);
+        comma_word(waddr(xt));
+    }
+}
+
+/* Inline words are copied up to their RET; a kernel word is marked inline
+ * only when its code is position independent and has no other RET.       */
+void cg_compile_xt(ucell xt)
+{
+    if (dict_cfetch(xt - 1) & F_INLINE) {
+        cg_call(xt);
+        return;
+    }
+    for (ucell w; (w = dict_fetch(xt)) != OP_RET; xt += 2)
+        comma_word(w);
+}
+
+void cg_literal(cell x)         /* dup, then TOS = x            6 cycles */
+{
+    comma_word(OP_STY_R25);
+    comma_word(OP_STY_R24);
+    comma_word(OP_LDI_R24 | ((x & 0xF0) << 4) | (x & 0x0F));
+    comma_word(OP_LDI_R25 | ((x & 0xF000) >> 4) | ((x >> 8) & 0x0F));
+}
+
+void cg_ret(void) { comma_word(OP_RET); }
+
+void cg_constant(cell x)        /* CONSTANT, VARIABLE: inline literals */
+{
+    ucell xt = g_fhere;
+    cg_literal(x);
+    cg_ret();
+    cache_put(xt - 1, dict_cfetch(xt - 1) & ~F_INLINE);
+}
+
+/* ; -- a final call becomes a jump (tail call) unless a branch lands after
+ * it; otherwise a RET closes the word.                                    */
+void cg_semicolon(void)
+{
+    if (last_call && last_target != g_fhere) {
+        ucell w = dict_fetch(last_call);
+        if ((w & 0xF000) == OP_RCALL && last_call + 2 == g_fhere) {
+            patch_word(last_call, OP_RJMP | (w & 0x0FFF));
+            return;
+        }
+        if (w == OP_CALL && last_call + 4 == g_fhere) {
+            patch_word(last_call, OP_JMP);
+            return;
+        }
+    }
+    cg_ret();
+}
+
+static void branch_to(ucell dest)
+{
+    cell k = rel(g_fhere, dest);
+    if (!in_reach(k))
+        forth_throw(E_CONTROL);
+    comma_word(OP_RJMP | (k & 0x0FFF));
+}
+
+static void zbranch_head(void)  /* flag -> Z, pop, skip the RJMP if true */
+{
+    comma_word(OP_OR_24_25);
+    comma_word(OP_LDY_R24);
+    comma_word(OP_LDY_R25);
+    comma_word(OP_BRNE_1);
+}
+
+ucell cg_if(void)
+{
+    zbranch_head();
+    ucell o = g_fhere;
+    comma_word(UNSET);
+    return o;
+}
+
+ucell cg_ahead(void)
+{
+    ucell o = g_fhere;
+    comma_word(UNSET);
+    return o;
+}
+
+void cg_resolve(ucell orig)
+{
+    cell k = rel(orig, g_fhere);
+    if (!in_reach(k))
+        forth_throw(E_CONTROL);
+    patch_word(orig, OP_RJMP | (k & 0x0FFF));
+    last_target = g_fhere;
+}
+
+void cg_until(ucell dest) { zbranch_head(); branch_to(dest); }
+void cg_again(ucell dest) { branch_to(dest); }
+
+void cg_do(void) { cg_call(XT(pdo)); }
+
+ucell cg_qdo(void)
+{
+    cg_call(XT(pqdo));
+    comma_word(OP_BRNE_1);
+    return cg_ahead();
+}
+
+void cg_loop(ucell dest, uint8_t plus)
+{
+    if (plus) {
+        comma_word(OP_ADD_16);
+        comma_word(OP_ADC_17);
+        comma_word(OP_LDY_R24);
+        comma_word(OP_LDY_R25);
+    } else {
+        comma_word(OP_SUBI_16);
+        comma_word(OP_SBCI_17);
+    }
+    comma_word(OP_BRVS_1);
+    branch_to(dest);
+}
+
+/* LEAVE: an unresolved RJMP whose cell, until resolved, holds the previous
+ * LEAVE of the same loop (a chain through the page cache).                */
+ucell cg_leave(ucell chain)
+{
+    ucell o = g_fhere;
+    comma_word(chain ? chain : UNSET);
+    return o;
+}
+
+void cg_resolve_leaves(ucell chain)
+{
+    while (chain) {
+        ucell next = dict_fetch(chain);
+        cg_resolve(chain);
+        chain = next == UNSET ? 0 : next;
+    }
+}
+
+void cg_unloop(void)
+{
+    comma_word(OP_POP_R17);
+    comma_word(OP_POP_R16);
+    comma_word(OP_POP_R15);
+    comma_word(OP_POP_R14);
+}
+
+void cg_string(ucell rt, ucell s, uint8_t n)
+{
+    cg_call(rt);
+    last_call = 0;              /* the string follows: no tail call here */
+    comma_byte(n);
+    while (n--)
+        comma_byte(mem_cfetch(s++));
+    if (g_fhere & 1)
+        comma_byte(0);
+}
+
+/* CREATE: push the data-space address, return; DOES> turns the RET and
+ * the spare word after it into a JMP to the DOES> code.                   */
+void cg_create_body(ucell ram)
+{
+    cg_literal(ram);
+    cg_ret();
+    comma_word(UNSET);
+}
+
+void cg_does(ucell xt, ucell code)
+{
+    patch_word(xt + 8, OP_JMP);
+    patch_word(xt + 10, waddr(code));
+}
+
+static uint8_t ldi_value(ucell w) { return ((w >> 4) & 0xF0) | (w & 0x0F); }
+
+ucell cg_body(ucell xt)
+{
+    return ldi_value(dict_fetch(xt + 4)) | (ldi_value(dict_fetch(xt + 6)) << 8);
+}
+
+void cg_rcheck(void) { cg_compile_xt(XT(qrp)); }

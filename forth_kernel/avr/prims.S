@@ -1,0 +1,1390 @@
+; jlforth kernel for the ATmega328P: the inner interpreter and primitives.
+;
+; Threading: subroutine threaded.  A colon definition is AVR machine code:
+; each word it uses is a CALL (or RCALL when in reach), or is copied inline
+; when its header carries the inline flag.  NEXT is the CPU's own RET: a
+; call+ret costs 8 cycles, against about 24 for an indirect-threaded NEXT.
+; Each primitive opens with its stack effect and meaning; cycle counts are
+; beside the instructions (RET counted, CALL to it not).
+#include <avr/io.h>
+#include "config.h"
+#include "macros.inc"
+
+        .section .text.forth, "ax", @progbits
+
+; ===================================================================== glue
+; cell *forth_execute(ucell xt, cell *sp): run a word from C.
+        .global forth_execute
+forth_execute:
+        push    r14
+        push    r15
+        push    r16
+        push    r17
+        push    r28
+        push    r29
+        XT2Z
+        movw    r28, r22
+        POPT
+        icall
+        PUSHT
+        movw    r24, r28
+        pop     r29
+        pop     r28
+        pop     r17
+        pop     r16
+        pop     r15
+        pop     r14
+        clr     r1
+        ret
+
+; No CATCH took the error: a fresh return stack, and back to the prompt.
+forth_abort:
+        cli
+        ldi     r30, lo8(RAMEND_ADDR)
+        ldi     r31, hi8(RAMEND_ADDR)
+        out     _SFR_IO_ADDR(SPL), r30
+        out     _SFR_IO_ADDR(SPH), r31
+        sei
+        clr     r1
+        jmp     forth_restart
+
+; =============================================================== the words
+; ---------------------------------------------------------------- stack
+; DUP ( x -- x x )  duplicate top of stack
+        HEADER  "dup", dup, F_INL
+        PUSHT                                   ; 4
+        ret
+
+; DROP ( x -- )  discard top of stack
+        HEADER  "drop", drop, F_INL
+        POPT                                    ; 4
+        ret
+
+; SWAP ( a b -- b a )  exchange the top two items
+        HEADER  "swap", swap, F_INL
+        ld      r22, Y                          ; 2
+        ldd     r23, Y+1                        ; 2
+        st      Y, r24                          ; 2
+        std     Y+1, r25                        ; 2
+        movw    r24, r22                        ; 1
+        ret
+
+; OVER ( a b -- a b a )  copy the second item to the top
+        HEADER  "over", over, F_INL
+        ld      r22, Y                          ; 2
+        ldd     r23, Y+1                        ; 2
+        PUSHT                                   ; 4
+        movw    r24, r22                        ; 1
+        ret
+
+; ROT ( a b c -- b c a )  rotate the third item to the top
+        HEADER  "rot", rot
+        ld      r22, Y                          ; 2  b
+        ldd     r23, Y+1                        ; 2
+        ldd     r20, Y+2                        ; 2  a
+        ldd     r21, Y+3                        ; 2
+        std     Y+2, r22                        ; 2
+        std     Y+3, r23                        ; 2
+        st      Y, r24                          ; 2
+        std     Y+1, r25                        ; 2
+        movw    r24, r20                        ; 1
+        ret
+
+; -ROT ( a b c -- c a b )  rotate the top item to third place
+        HEADER  "-rot", mrot
+        ld      r22, Y                          ; b
+        ldd     r23, Y+1
+        ldd     r20, Y+2                        ; a
+        ldd     r21, Y+3
+        std     Y+2, r24                        ; c
+        std     Y+3, r25
+        st      Y, r20
+        std     Y+1, r21
+        movw    r24, r22
+        ret
+
+; NIP ( a b -- b )  discard the second item
+        HEADER  "nip", nip, F_INL
+        adiw    r28, 2                          ; 2
+        ret
+
+; TUCK ( a b -- b a b )  copy the top item under the second
+        HEADER  "tuck", tuck, F_INL
+        ld      r22, Y
+        ldd     r23, Y+1
+        st      Y, r24
+        std     Y+1, r25
+        st      -Y, r23
+        st      -Y, r22
+        ret
+
+; ?DUP ( x -- 0 | x x )  duplicate if non-zero
+        HEADER  "?dup", qdup, F_INL
+        sbiw    r24, 0                          ; 2
+        breq    1f                              ; 1/2
+        PUSHT                                   ; 4
+1:      ret
+
+; 2DUP ( a b -- a b a b )
+        HEADER  "2dup", twodup, F_INL
+        ld      r22, Y
+        ldd     r23, Y+1
+        PUSHT
+        st      -Y, r23
+        st      -Y, r22
+        ret
+
+; 2DROP ( a b -- )
+        HEADER  "2drop", twodrop, F_INL
+        adiw    r28, 2
+        POPT
+        ret
+
+; 2SWAP ( a b c d -- c d a b )
+        HEADER  "2swap", twoswap
+        ld      r22, Y                          ; c
+        ldd     r23, Y+1
+        ldd     r20, Y+2                        ; b
+        ldd     r21, Y+3
+        ldd     r18, Y+4                        ; a
+        ldd     r19, Y+5
+        std     Y+4, r22                        ; c
+        std     Y+5, r23
+        std     Y+2, r24                        ; d
+        std     Y+3, r25
+        st      Y, r18                          ; a
+        std     Y+1, r19
+        movw    r24, r20                        ; b
+        ret
+
+; 2OVER ( a b c d -- a b c d a b )
+        HEADER  "2over", twoover
+        PUSHT
+        ldd     r22, Y+6                        ; a
+        ldd     r23, Y+7
+        ldd     r24, Y+4                        ; b
+        ldd     r25, Y+5
+        st      -Y, r23
+        st      -Y, r22
+        ret
+
+; PICK ( xu .. x0 u -- xu .. x0 xu )  copy the u-th item (0 = top)
+        HEADER  "pick", pick
+        movw    r30, r28
+        lsl     r24
+        rol     r25
+        add     r30, r24
+        adc     r31, r25
+        ld      r24, Z
+        ldd     r25, Z+1
+        ret
+
+; DEPTH ( -- n )  number of items on the data stack
+        HEADER  "depth", depth
+        PUSHT
+        ldi     r24, lo8(S0_ADDR)
+        ldi     r25, hi8(S0_ADDR)
+        sub     r24, r28
+        sbc     r25, r29
+        asr     r25
+        ror     r24
+        ret
+
+; >R ( x -- ) ( R: -- x )  move to the return stack; inline only
+        HEADER  ">r", tor, F_INLCO
+        push    r24                             ; 2
+        push    r25                             ; 2
+        POPT                                    ; 4
+        ret
+
+; R> ( -- x ) ( R: x -- )  move from the return stack; inline only
+        HEADER  "r>", rfrom, F_INLCO
+        PUSHT
+        pop     r25
+        pop     r24
+        ret
+
+; R@ ( -- x ) ( R: x -- x )  copy the top of the return stack; inline only
+        HEADER  "r@", rfetch, F_INLCO
+        PUSHT
+        pop     r25
+        pop     r24
+        push    r24
+        push    r25
+        ret
+
+; RDROP ( R: x -- )  discard the top of the return stack; inline only
+        HEADER  "rdrop", rdrop, F_INLCO
+        pop     r0
+        pop     r0
+        ret
+
+; 2>R ( a b -- ) ( R: -- a b )
+        HEADER  "2>r", twotor, F_INLCO
+        ld      r22, Y+
+        ld      r23, Y+
+        push    r22
+        push    r23
+        push    r24
+        push    r25
+        POPT
+        ret
+
+; 2R> ( -- a b ) ( R: a b -- )
+        HEADER  "2r>", tworfrom, F_INLCO
+        PUSHT
+        pop     r25
+        pop     r24
+        pop     r23
+        pop     r22
+        st      -Y, r23
+        st      -Y, r22
+        ret
+
+; 2R@ ( -- a b ) ( R: a b -- a b )
+        HEADER  "2r@", tworfetch, F_INLCO
+        PUSHT
+        in      r30, _SFR_IO_ADDR(SPL)
+        in      r31, _SFR_IO_ADDR(SPH)
+        ldd     r24, Z+2
+        ldd     r25, Z+1
+        ldd     r22, Z+4
+        ldd     r23, Z+3
+        st      -Y, r23
+        st      -Y, r22
+        ret
+
+; ----------------------------------------------------------- arithmetic
+; + ( a b -- a+b )
+        HEADER  "+", plus, F_INL
+        ld      r22, Y+                         ; 2
+        ld      r23, Y+                         ; 2
+        add     r24, r22                        ; 1
+        adc     r25, r23                        ; 1
+        ret
+
+; - ( a b -- a-b )
+        HEADER  "-", minus, F_INL
+        ld      r22, Y+
+        ld      r23, Y+
+        sub     r22, r24
+        sbc     r23, r25
+        movw    r24, r22
+        ret
+
+; AND ( a b -- a&b )
+        HEADER  "and", and, F_INL
+        ld      r22, Y+
+        ld      r23, Y+
+        and     r24, r22
+        and     r25, r23
+        ret
+
+; OR ( a b -- a|b )
+        HEADER  "or", or, F_INL
+        ld      r22, Y+
+        ld      r23, Y+
+        or      r24, r22
+        or      r25, r23
+        ret
+
+; XOR ( a b -- a^b )
+        HEADER  "xor", xor, F_INL
+        ld      r22, Y+
+        ld      r23, Y+
+        eor     r24, r22
+        eor     r25, r23
+        ret
+
+; INVERT ( x -- ~x )
+        HEADER  "invert", invert, F_INL
+        com     r24
+        com     r25
+        ret
+
+; NEGATE ( n -- -n )
+        HEADER  "negate", negate, F_INL
+        com     r25                             ; 1
+        neg     r24                             ; 1
+        sbci    r25, 0xFF                       ; 1
+        ret
+
+; ABS ( n -- |n| )   abs of -32768 is -32768, as Julia wraps too
+        HEADER  "abs", abs, F_INL
+        tst     r25
+        brpl    1f
+        com     r25
+        neg     r24
+        sbci    r25, 0xFF
+1:      ret
+
+; 1+ ( n -- n+1 )
+        HEADER  "1+", oneplus, F_INL
+        adiw    r24, 1                          ; 2
+        ret
+
+; 1- ( n -- n-1 )
+        HEADER  "1-", oneminus, F_INL
+        sbiw    r24, 1                          ; 2
+        ret
+
+; 2* ( n -- 2n )
+        HEADER  "2*", twostar, F_INL
+        lsl     r24
+        rol     r25
+        ret
+
+; 2/ ( n -- n/2 )  arithmetic shift right
+        HEADER  "2/", twoslash, F_INL
+        asr     r25
+        ror     r24
+        ret
+
+; U2/ ( u -- u/2 )  logical shift right
+        HEADER  "u2/", utwoslash, F_INL
+        lsr     r25
+        ror     r24
+        ret
+
+; CELL+ ( a -- a+2 )
+        HEADER  "cell+", cellplus, F_INL
+        adiw    r24, 2
+        ret
+
+; CELLS ( n -- 2n )
+        HEADER  "cells", cells, F_INL
+        lsl     r24
+        rol     r25
+        ret
+
+; CHAR+ ( a -- a+1 )
+        HEADER  "char+", charplus, F_INL
+        adiw    r24, 1
+        ret
+
+; ALIGNED ( a -- a' )  round up to a cell boundary
+        HEADER  "aligned", aligned, F_INL
+        adiw    r24, 1
+        andi    r24, 0xFE
+        ret
+
+; SPACE ( -- )  emit a blank
+        HEADER  "space", space
+        PUSHT
+        ldi     r24, 32
+        clr     r25
+        rjmp    emit
+
+; CHARS ( n -- n )
+        HEADER  "chars", chars, F_INL
+        ret
+
+; LSHIFT ( x u -- x<<u )  u >= 16 gives 0
+        HEADER  "lshift", lshift
+        movw    r22, r24
+        POPT
+        tst     r23
+        brne    2f
+        cpi     r22, 16
+        brsh    2f
+        rjmp    1f
+0:      lsl     r24
+        rol     r25
+1:      dec     r22
+        brpl    0b
+        ret
+2:      clr     r24
+        clr     r25
+        ret
+
+; RSHIFT ( x u -- x>>u )  logical; u >= 16 gives 0
+        HEADER  "rshift", rshift
+        movw    r22, r24
+        POPT
+        tst     r23
+        brne    2f
+        cpi     r22, 16
+        brsh    2f
+        rjmp    1f
+0:      lsr     r25
+        ror     r24
+1:      dec     r22
+        brpl    0b
+        ret
+2:      clr     r24
+        clr     r25
+        ret
+
+; ARSHIFT ( n u -- n>>u )  arithmetic; u >= 16 gives 0 or -1
+        HEADER  "arshift", arshift
+        movw    r22, r24
+        POPT
+        tst     r23
+        brne    2f
+        cpi     r22, 16
+        brsh    2f
+        rjmp    1f
+0:      asr     r25
+        ror     r24
+1:      dec     r22
+        brpl    0b
+        ret
+2:      lsl     r25
+        sbc     r24, r24
+        mov     r25, r24
+        ret
+
+; * ( a b -- a*b )  16x16 -> 16 with the hardware multiplier
+        HEADER  "*", star
+        ld      r22, Y+                         ; 2
+        ld      r23, Y+                         ; 2
+        mul     r24, r22                        ; 2
+        movw    r20, r0                         ; 1
+        mul     r25, r22                        ; 2
+        add     r21, r0                         ; 1
+        mul     r24, r23                        ; 2
+        add     r21, r0                         ; 1
+        clr     r1                              ; 1
+        movw    r24, r20                        ; 1
+        ret                                     ; 4 = 19
+
+; UM* ( u1 u2 -- ud )  16x16 -> 32 unsigned
+        HEADER  "um*", umstar
+        ld      r22, Y                          ; u1
+        ldd     r23, Y+1
+        rcall   umul16
+        std     Y+1, r19                        ; low cell
+        st      Y, r18
+        movw    r24, r20                        ; high cell
+        ret
+
+; umul16: r21:r20:r19:r18 = r23:r22 * r25:r24 (unsigned); clobbers r0, r26
+umul16:
+        clr     r26
+        mul     r22, r24
+        movw    r18, r0
+        mul     r23, r25
+        movw    r20, r0
+        mul     r23, r24
+        add     r19, r0
+        adc     r20, r1
+        adc     r21, r26
+        mul     r22, r25
+        add     r19, r0
+        adc     r20, r1
+        adc     r21, r26
+        clr     r1
+        ret
+
+; M* ( n1 n2 -- d )  16x16 -> 32 signed
+        HEADER  "m*", mstar
+        ld      r22, Y
+        ldd     r23, Y+1
+        rcall   umul16
+        sbrs    r23, 7                          ; n1 < 0: high -= n2
+        rjmp    1f
+        sub     r20, r24
+        sbc     r21, r25
+1:      sbrs    r25, 7                          ; n2 < 0: high -= n1
+        rjmp    2f
+        sub     r20, r22
+        sbc     r21, r23
+2:      std     Y+1, r19
+        st      Y, r18
+        movw    r24, r20
+        ret
+
+; udiv16: r25:r24 = r25:r24 / r23:r22, r27:r26 = remainder; clobbers r21.
+; Shift-and-subtract; the caller has checked for a zero divisor.   ~180
+udiv16:
+        clr     r26
+        clr     r27
+        ldi     r21, 17
+        rjmp    2f
+1:      rol     r26
+        rol     r27
+        cp      r26, r22
+        cpc     r27, r23
+        brcs    2f
+        sub     r26, r22
+        sbc     r27, r23
+2:      rol     r24
+        rol     r25
+        dec     r21
+        brne    1b
+        com     r24
+        com     r25
+        ret
+
+; sdiv16: symmetric (truncating) signed division, as Julia's div and rem.
+; In: r25:r24 dividend, r23:r22 divisor.  Out: r25:r24 quotient,
+; r27:r26 remainder (sign of the dividend).  Throws -10 on a zero divisor.
+sdiv16:
+        cp      r22, r1
+        cpc     r23, r1
+        brne    1f
+        ldi     r24, lo8(-10)
+        ldi     r25, hi8(-10)
+        rjmp    throw
+1:      mov     r0, r25                         ; remainder sign
+        bst     r25, 7
+        brtc    2f
+        com     r25
+        neg     r24
+        sbci    r25, 0xFF
+2:      eor     r0, r23                         ; quotient sign in r0 bit 7
+        sbrs    r23, 7
+        rjmp    3f
+        com     r23
+        neg     r22
+        sbci    r23, 0xFF
+3:      push    r0
+        rcall   udiv16
+        pop     r0
+        sbrs    r0, 7
+        rjmp    4f
+        com     r25
+        neg     r24
+        sbci    r25, 0xFF
+4:      brtc    5f
+        com     r27
+        neg     r26
+        sbci    r27, 0xFF
+5:      ret
+
+; / ( n1 n2 -- n3 )  symmetric division (rounds toward zero)
+        HEADER  "/", slash
+        movw    r22, r24
+        POPT
+        rjmp    sdiv16
+
+; MOD ( n1 n2 -- n3 )  remainder of symmetric division (sign of n1)
+        HEADER  "mod", mod
+        movw    r22, r24
+        POPT
+        rcall   sdiv16
+        movw    r24, r26
+        ret
+
+; /MOD ( n1 n2 -- rem quot )
+        HEADER  "/mod", slashmod
+        movw    r22, r24
+        POPT
+        rcall   sdiv16
+        st      -Y, r27
+        st      -Y, r26
+        ret
+
+; U/MOD ( u1 u2 -- urem uquot )  unsigned
+        HEADER  "u/mod", uslashmod
+        movw    r22, r24
+        POPT
+        cp      r22, r1
+        cpc     r23, r1
+        brne    1f
+        ldi     r24, lo8(-10)
+        ldi     r25, hi8(-10)
+        rjmp    throw
+1:      rcall   udiv16
+        st      -Y, r27
+        st      -Y, r26
+        ret
+
+; MIN ( a b -- min )  signed
+        HEADER  "min", min
+        ld      r22, Y+
+        ld      r23, Y+
+        cp      r22, r24
+        cpc     r23, r25
+        brge    1f
+        movw    r24, r22
+1:      ret
+
+; MAX ( a b -- max )  signed
+        HEADER  "max", max
+        ld      r22, Y+
+        ld      r23, Y+
+        cp      r24, r22
+        cpc     r25, r23
+        brge    1f
+        movw    r24, r22
+1:      ret
+
+; UMIN ( a b -- min )  unsigned
+        HEADER  "umin", umin
+        ld      r22, Y+
+        ld      r23, Y+
+        cp      r22, r24
+        cpc     r23, r25
+        brsh    1f
+        movw    r24, r22
+1:      ret
+
+; UMAX ( a b -- max )  unsigned
+        HEADER  "umax", umax
+        ld      r22, Y+
+        ld      r23, Y+
+        cp      r24, r22
+        cpc     r25, r23
+        brsh    1f
+        movw    r24, r22
+1:      ret
+
+; ------------------------------------------------------------ compare
+; Every flag is 0 (false) or -1 (true).
+; = ( a b -- flag )
+        HEADER  "=", equal, F_INL
+        ld      r22, Y+                         ; 2
+        ld      r23, Y+                         ; 2
+        cp      r22, r24                        ; 1
+        cpc     r23, r25                        ; 1
+        ldi     r24, 0xFF                       ; 1
+        ldi     r25, 0xFF                       ; 1
+        breq    1f                              ; 1/2
+        clr     r24                             ; 1
+        clr     r25                             ; 1
+1:      ret
+
+; <> ( a b -- flag )
+        HEADER  "<>", notequal, F_INL
+        ld      r22, Y+
+        ld      r23, Y+
+        cp      r22, r24
+        cpc     r23, r25
+        ldi     r24, 0xFF
+        ldi     r25, 0xFF
+        brne    1f
+        clr     r24
+        clr     r25
+1:      ret
+
+; < ( n1 n2 -- flag )  signed
+        HEADER  "<", less, F_INL
+        ld      r22, Y+
+        ld      r23, Y+
+        cp      r22, r24
+        cpc     r23, r25
+        ldi     r24, 0xFF
+        ldi     r25, 0xFF
+        brlt    1f
+        clr     r24
+        clr     r25
+1:      ret
+
+; > ( n1 n2 -- flag )  signed
+        HEADER  ">", greater, F_INL
+        ld      r22, Y+
+        ld      r23, Y+
+        cp      r24, r22
+        cpc     r25, r23
+        ldi     r24, 0xFF
+        ldi     r25, 0xFF
+        brlt    1f
+        clr     r24
+        clr     r25
+1:      ret
+
+; U< ( u1 u2 -- flag )  unsigned
+        HEADER  "u<", uless, F_INL
+        ld      r22, Y+
+        ld      r23, Y+
+        cp      r22, r24
+        cpc     r23, r25
+        ldi     r24, 0xFF
+        ldi     r25, 0xFF
+        brlo    1f
+        clr     r24
+        clr     r25
+1:      ret
+
+; U> ( u1 u2 -- flag )  unsigned
+        HEADER  "u>", ugreater, F_INL
+        ld      r22, Y+
+        ld      r23, Y+
+        cp      r24, r22
+        cpc     r25, r23
+        ldi     r24, 0xFF
+        ldi     r25, 0xFF
+        brlo    1f
+        clr     r24
+        clr     r25
+1:      ret
+
+; 0= ( x -- flag )
+        HEADER  "0=", zeroequal, F_INL
+        sbiw    r24, 0                          ; 2
+        ldi     r24, 0xFF                       ; 1
+        ldi     r25, 0xFF                       ; 1
+        breq    1f                              ; 1/2
+        clr     r24                             ; 1
+        clr     r25                             ; 1
+1:      ret
+
+; 0<> ( x -- flag )
+        HEADER  "0<>", zeronotequal, F_INL
+        sbiw    r24, 0
+        breq    1f
+        ldi     r24, 0xFF
+        ldi     r25, 0xFF
+1:      ret
+
+; 0< ( n -- flag )
+        HEADER  "0<", zeroless, F_INL
+        lsl     r25                             ; 1  sign to carry
+        sbc     r24, r24                        ; 1
+        mov     r25, r24                        ; 1
+        ret
+
+; 0> ( n -- flag )
+        HEADER  "0>", zerogreater, F_INL
+        cp      r1, r24
+        cpc     r1, r25
+        ldi     r24, 0xFF
+        ldi     r25, 0xFF
+        brlt    1f
+        clr     r24
+        clr     r25
+1:      ret
+
+; WITHIN ( x lo hi -- flag )  lo <= x < hi, with wrap-around as in Forth 2012
+        HEADER  "within", within
+        ld      r22, Y+                         ; lo
+        ld      r23, Y+
+        ld      r20, Y+                         ; x
+        ld      r21, Y+
+        sub     r24, r22                        ; hi-lo
+        sbc     r25, r23
+        sub     r20, r22                        ; x-lo
+        sbc     r21, r23
+        cp      r20, r24
+        cpc     r21, r25
+        ldi     r24, 0xFF
+        ldi     r25, 0xFF
+        brlo    1f
+        clr     r24
+        clr     r25
+1:      ret
+
+; ------------------------------------------------------ double cells
+; A double d is two cells, the high cell on top.
+; D+ ( d1 d2 -- d3 )
+        HEADER  "d+", dplus
+        ld      r22, Y+                         ; d2 low
+        ld      r23, Y+
+        ld      r20, Y+                         ; d1 high
+        ld      r21, Y+
+        ld      r18, Y                          ; d1 low
+        ldd     r19, Y+1
+        add     r18, r22
+        adc     r19, r23
+        adc     r24, r20
+        adc     r25, r21
+        st      Y, r18
+        std     Y+1, r19
+        ret
+
+; D- ( d1 d2 -- d3 )
+        HEADER  "d-", dminus
+        ld      r22, Y+
+        ld      r23, Y+
+        ld      r20, Y+
+        ld      r21, Y+
+        ld      r18, Y
+        ldd     r19, Y+1
+        sub     r18, r22
+        sbc     r19, r23
+        sbc     r20, r24
+        sbc     r21, r25
+        st      Y, r18
+        std     Y+1, r19
+        movw    r24, r20
+        ret
+
+; DNEGATE ( d -- -d )
+        HEADER  "dnegate", dnegate
+        ld      r22, Y
+        ldd     r23, Y+1
+        com     r22
+        com     r23
+        com     r24
+        com     r25
+        subi    r22, 0xFF
+        sbci    r23, 0xFF
+        sbci    r24, 0xFF
+        sbci    r25, 0xFF
+        st      Y, r22
+        std     Y+1, r23
+        ret
+
+; DABS ( d -- |d| )
+        HEADER  "dabs", dabs
+        tst     r25
+        brmi    dnegate
+        ret
+
+; S>D ( n -- d )  sign extend
+        HEADER  "s>d", stod, F_INL
+        PUSHT
+        lsl     r25
+        sbc     r24, r24
+        mov     r25, r24
+        ret
+
+; M+ ( d n -- d' )
+        HEADER  "m+", mplus
+        movw    r22, r24
+        lsl     r25
+        sbc     r20, r20                        ; sign extension of n
+        POPT                                    ; d high
+        ld      r18, Y
+        ldd     r19, Y+1
+        add     r18, r22
+        adc     r19, r23
+        adc     r24, r20
+        adc     r25, r20
+        st      Y, r18
+        std     Y+1, r19
+        ret
+
+; D0= ( d -- flag )
+        HEADER  "d0=", dzeroequal
+        ld      r22, Y+
+        ld      r23, Y+
+        or      r24, r25
+        or      r24, r22
+        or      r24, r23
+        ldi     r24, 0xFF
+        ldi     r25, 0xFF
+        breq    1f
+        clr     r24
+        clr     r25
+1:      ret
+
+; D0< ( d -- flag )
+        HEADER  "d0<", dzeroless
+        adiw    r28, 2
+        rjmp    zeroless
+
+; D= ( d1 d2 -- flag )
+        HEADER  "d=", dequal
+        rcall   dminus
+        rjmp    dzeroequal
+
+; D< ( d1 d2 -- flag )  signed
+        HEADER  "d<", dless
+        ld      r22, Y+                         ; d2 low
+        ld      r23, Y+
+        ld      r20, Y+                         ; d1 high
+        ld      r21, Y+
+        ld      r18, Y+                         ; d1 low
+        ld      r19, Y+
+        cp      r18, r22
+        cpc     r19, r23
+        cpc     r20, r24
+        cpc     r21, r25
+        ldi     r24, 0xFF
+        ldi     r25, 0xFF
+        brlt    1f
+        clr     r24
+        clr     r25
+1:      ret
+
+; DU< ( ud1 ud2 -- flag )  unsigned
+        HEADER  "du<", duless
+        ld      r22, Y+
+        ld      r23, Y+
+        ld      r20, Y+
+        ld      r21, Y+
+        ld      r18, Y+
+        ld      r19, Y+
+        cp      r18, r22
+        cpc     r19, r23
+        cpc     r20, r24
+        cpc     r21, r25
+        ldi     r24, 0xFF
+        ldi     r25, 0xFF
+        brlo    1f
+        clr     r24
+        clr     r25
+1:      ret
+
+; D2* ( d -- 2d )
+        HEADER  "d2*", dtwostar
+        ld      r22, Y
+        ldd     r23, Y+1
+        lsl     r22
+        rol     r23
+        rol     r24
+        rol     r25
+        st      Y, r22
+        std     Y+1, r23
+        ret
+
+; D2/ ( d -- d/2 )  arithmetic
+        HEADER  "d2/", dtwoslash
+        ld      r22, Y
+        ldd     r23, Y+1
+        asr     r25
+        ror     r24
+        ror     r23
+        ror     r22
+        st      Y, r22
+        std     Y+1, r23
+        ret
+
+; D>S ( d -- n )
+        HEADER  "d>s", dtos, F_INL
+        POPT
+        ret
+
+; ------------------------------------------------------------- memory
+; Unified addresses: bit 15 set = flash (read through the page cache).
+; @ ( a -- x )  fetch a cell
+        HEADER  "@", fetch, F_INL
+        movw    r30, r24                        ; 1
+        sbrs    r31, 7                          ; 1
+        rjmp    1f                              ; 2
+        call    dict_fetch                      ;    flash: C, via the cache
+        rjmp    2f
+1:      ld      r24, Z                          ; 2
+        ldd     r25, Z+1                        ; 2
+2:      ret                                     ; = 8
+
+; C@ ( a -- c )  fetch a byte
+        HEADER  "c@", cfetch, F_INL
+        movw    r30, r24
+        sbrs    r31, 7
+        rjmp    1f
+        call    dict_cfetch
+        rjmp    2f
+1:      ld      r24, Z
+2:      clr     r25
+        ret
+
+; ! ( x a -- )  store a cell; into flash through the page cache
+        HEADER  "!", store, F_INL
+        movw    r30, r24                        ; 1
+        POPT                                    ; 4
+        sbrs    r31, 7                          ; 1
+        rjmp    1f                              ; 2
+        movw    r22, r24
+        movw    r24, r30
+        call    dict_store
+        rjmp    2f
+1:      st      Z, r24                          ; 2
+        std     Z+1, r25                        ; 2
+2:      POPT                                    ; 4
+        ret                                     ; = 16
+
+; C! ( c a -- )  store a byte
+        HEADER  "c!", cstore, F_INL
+        movw    r30, r24
+        POPT
+        sbrs    r31, 7
+        rjmp    1f
+        mov     r22, r24
+        movw    r24, r30
+        call    dict_cstore
+        rjmp    2f
+1:      st      Z, r24
+2:      POPT
+        ret
+
+; +! ( n a -- )  add to a cell in RAM
+        HEADER  "+!", plusstore
+        movw    r30, r24
+        POPT
+        sbrc    r31, 7
+        rjmp    ram_only
+        ld      r22, Z
+        ldd     r23, Z+1
+        add     r22, r24
+        adc     r23, r25
+        st      Z, r22
+        std     Z+1, r23
+        POPT
+        ret
+ram_only:
+        ldi     r24, lo8(-20)
+        ldi     r25, hi8(-20)
+        rjmp    throw
+
+; 2@ ( a -- x1 x2 )  x2 at a, x1 at a+2
+        HEADER  "2@", twofetch
+        movw    r30, r24
+        sbrc    r31, 7
+        rjmp    1f
+        ldd     r22, Z+2
+        ldd     r23, Z+3
+        st      -Y, r23
+        st      -Y, r22
+        ld      r24, Z
+        ldd     r25, Z+1
+        ret
+1:      push    r24
+        push    r25
+        adiw    r24, 2
+        call    dict_fetch
+        PUSHT
+        pop     r25
+        pop     r24
+        jmp     dict_fetch
+
+; 2! ( x1 x2 a -- )
+        HEADER  "2!", twostore
+        movw    r30, r24
+        sbrc    r31, 7
+        rjmp    ram_only
+        POPT
+        st      Z, r24
+        std     Z+1, r25
+        POPT
+        std     Z+2, r24
+        std     Z+3, r25
+        POPT
+        ret
+
+; COUNT ( a -- a+1 u )  counted string in RAM or flash
+        HEADER  "count", count
+        movw    r22, r24
+        rcall   cfetch
+        subi    r22, 0xFF
+        sbci    r23, 0xFF
+        st      -Y, r23
+        st      -Y, r22
+        ret
+
+; ------------------------------------------------------- control flow
+; EXECUTE ( i*x xt -- j*x )  run the word xt
+        HEADER  "execute", execute
+        lds     r0, g_cache_dirty               ; code may be in the cache
+        tst     r0
+        breq    1f
+        push    r24
+        push    r25
+        call    dict_flush
+        pop     r25
+        pop     r24
+1:      XT2Z
+        POPT
+        ijmp
+
+; EXIT ( -- )  return from the current word; compiles a RET
+        HEADER  "exit", exit, F_INLCO
+        ret
+
+; ?RP ( -- )  throw -5 when the return stack is nearly full.  Compiled
+; into recursive words before they call themselves.
+        HEADER  "?rp", qrp, F_INL
+        in      r30, _SFR_IO_ADDR(SPL)          ; 1
+        in      r31, _SFR_IO_ADDR(SPH)          ; 1
+        subi    r30, lo8(RS_LIMIT)              ; 1
+        sbci    r31, hi8(RS_LIMIT)              ; 1
+        brcc    1f                              ; 2
+        jmp     rs_overflow
+1:      ret
+
+rs_overflow:
+        ldi     r24, lo8(-5)
+        ldi     r25, hi8(-5)
+        rjmp    throw
+
+; (DO) ( limit index -- ) ( R: -- old-L old-x )  start a DO loop
+        HEADER  "(do)", pdo, F_CO
+        pop     r31                             ; 2  our return address
+        pop     r30                             ; 2
+        push    r14                             ; 2  save the outer loop
+        push    r15                             ; 2
+        push    r16                             ; 2
+        push    r17                             ; 2
+        ld      r22, Y+                         ; 2  limit
+        ld      r23, Y+                         ; 2
+        subi    r23, 0x80                       ; 1  L = limit ^ 0x8000
+        movw    r14, r22                        ; 1
+        movw    r16, r24                        ; 1
+        sub     r16, r14                        ; 1  x = index - L
+        sbc     r17, r15                        ; 1
+        POPT                                    ; 4
+        clz                                     ; 1  (?DO: loop entered)
+        ijmp                                    ; 2 = 28
+
+; (?DO) ( limit index -- )  as (DO); Z flag set (and nothing pushed) when
+; limit = index, so the compiled BRNE/RJMP pair skips the loop.
+        HEADER  "(?do)", pqdo, F_CO
+        ld      r22, Y
+        ldd     r23, Y+1
+        cp      r22, r24
+        cpc     r23, r25
+        brne    pdo
+        adiw    r28, 2
+        POPT
+        sez
+        ret
+
+; J ( -- n )  index of the enclosing DO loop
+        HEADER  "j", j, F_CO
+        PUSHT
+        in      r30, _SFR_IO_ADDR(SPL)
+        in      r31, _SFR_IO_ADDR(SPH)
+        ldd     r24, Z+4                        ; outer x (r16 pushed 2nd last)
+        ldd     r25, Z+3
+        ldd     r22, Z+6                        ; outer L
+        ldd     r23, Z+5
+        add     r24, r22
+        adc     r25, r23
+        ret
+
+; I ( -- n )  index of the innermost DO loop; inline only
+        HEADER  "i", i, F_INLCO
+        PUSHT                                   ; 4
+        movw    r24, r16                        ; 1
+        add     r24, r14                        ; 1
+        adc     r25, r15                        ; 1
+        ret
+
+; UNLOOP ( R: loop-frame -- )  drop the innermost loop; inline only
+        HEADER  "unloop", unloop, F_INLCO
+        pop     r17                             ; 2
+        pop     r16                             ; 2
+        pop     r15                             ; 2
+        pop     r14                             ; 2
+        ret
+
+; (S") ( -- a u )  the counted string compiled after the call
+        HEADER  "(s\")", psquote, F_CO
+        pop     r31
+        pop     r30
+        PUSHT
+        lsl     r30                             ; byte address
+        rol     r31
+        lpm     r24, Z+                         ; count
+        clr     r25
+        movw    r22, r30
+        ori     r23, 0x80                       ; unified flash address
+        st      -Y, r23
+        st      -Y, r22
+        add     r30, r24
+        adc     r31, r1
+        adiw    r30, 1                          ; round up to a word
+        lsr     r31
+        ror     r30
+        ijmp
+
+; (.") ( -- )  type the counted string compiled after the call
+        HEADER  "(.\")", pdotquote, F_CO
+        pop     r31
+        pop     r30
+        PUSHT
+        movw    r24, r30
+        call    type_inline                     ; returns the resume address
+        movw    r30, r24
+        POPT
+        ijmp
+
+; (ABORT") ( flag -- )  if flag, abort with the string compiled after the call
+        HEADER  "(abort\")", pabortq, F_CO
+        pop     r31
+        pop     r30
+        sbiw    r24, 0
+        brne    1f
+        POPT
+        lsl     r30                             ; skip the string
+        rol     r31
+        lpm     r24, Z+
+        add     r30, r24
+        adc     r31, r1
+        adiw    r30, 1
+        lsr     r31
+        ror     r30
+        movw    r24, r30
+        POPT
+        ijmp
+1:      movw    r24, r30
+        jmp     abortq_inline                   ; C: print, throw -2
+
+; (DOES>) ( -- )  compiled by DOES>: the newest word now jumps to the code
+; after this call; then leave the defining word.
+        HEADER  "(does>)", pdoes, F_CO
+        pop     r31
+        pop     r30
+        PUSHT
+        movw    r24, r30
+        call    does_runtime
+        POPT
+        ret
+
+; ------------------------------------------------------- exceptions
+; CATCH ( i*x xt -- j*x 0 | i*x n )  run xt; a THROW inside comes back here
+        HEADER  "catch", catch
+        push    r2
+        push    r3
+        push    r4
+        push    r5
+        push    r6
+        push    r7
+        push    r8
+        push    r9
+        push    r10
+        push    r11
+        push    r12
+        push    r13
+        push    r14
+        push    r15
+        push    r16
+        push    r17
+        push    r28                             ; stack depth to restore
+        push    r29
+        lds     r20, g_handler
+        lds     r21, g_handler+1
+        push    r20
+        push    r21
+        in      r20, _SFR_IO_ADDR(SPL)
+        in      r21, _SFR_IO_ADDR(SPH)
+        sts     g_handler, r20
+        sts     g_handler+1, r21
+        rcall   execute                         ; runs with TOS = xt
+        pop     r21                             ; normal return
+        pop     r20
+        sts     g_handler+1, r21
+        sts     g_handler, r20
+        pop     r0                              ; saved PSP, not needed
+        pop     r0
+        rjmp    catch_restore
+
+; THROW ( k*x n -- k*x | i*x n )  0 does nothing; else unwind to CATCH
+; (C calls it as forth_throw(code) with a non-zero code)
+        HEADER  "throw", throw
+        .global forth_throw
+forth_throw:
+        sbiw    r24, 0
+        brne    1f
+        POPT
+        ret
+1:      lds     r30, g_handler
+        lds     r31, g_handler+1
+        sbiw    r30, 0
+        brne    2f
+        rjmp    forth_abort                     ; no CATCH: to the prompt
+2:      in      r0, _SFR_IO_ADDR(SREG)
+        cli
+        out     _SFR_IO_ADDR(SPH), r31
+        out     _SFR_IO_ADDR(SPL), r30
+        out     _SFR_IO_ADDR(SREG), r0
+        pop     r21
+        pop     r20
+        sts     g_handler+1, r21
+        sts     g_handler, r20
+        pop     r29
+        pop     r28
+        movw    r22, r24                        ; keep n
+        rjmp    catch_restore_n
+catch_restore:
+        PUSHT
+        clr     r22
+        clr     r23
+catch_restore_n:
+        pop     r17
+        pop     r16
+        pop     r15
+        pop     r14
+        pop     r13
+        pop     r12
+        pop     r11
+        pop     r10
+        pop     r9
+        pop     r8
+        pop     r7
+        pop     r6
+        pop     r5
+        pop     r4
+        pop     r3
+        pop     r2
+        movw    r24, r22
+        ret
+
+; ----------------------------------------------------- constants etc.
+        LITWORD "bl", bl, 32
+        LITWORD "true", true, -1
+        LITWORD "false", false, 0
+        LITWORD "state", state, g_state
+        LITWORD "base", base, g_base
+        LITWORD ">in", toin, g_toin
+        LITWORD "errline", errline, g_errline
+        LITWORD "s0", szero, S0_ADDR
+
+; HERE ( -- a )  next free byte of data space (RAM)
+        HEADER  "here", here
+        PUSHT
+        lds     r24, g_here
+        lds     r25, g_here+1
+        ret
+
+; FHERE ( -- a )  next free byte of the dictionary (flash)
+        HEADER  "fhere", fhere
+        PUSHT
+        lds     r24, g_fhere
+        lds     r25, g_fhere+1
+        ret
+
+; LATEST ( -- a )  newest header
+        HEADER  "latest", latest
+        PUSHT
+        lds     r24, g_latest
+        lds     r25, g_latest+1
+        ret
+
+; ------------------------------------------------------------ timing
+; MILLIS ( -- ud )  milliseconds since reset (Timer0 tick)
+        HEADER  "millis", millis
+        PUSHT
+        cli
+        lds     r22, g_millis
+        lds     r23, g_millis+1
+        lds     r24, g_millis+2
+        lds     r25, g_millis+3
+        sei
+        st      -Y, r23
+        st      -Y, r22
+        ret
+
+; Timer0 compare match A: one tick per millisecond.
+        .global TIMER0_COMPA_vect
+TIMER0_COMPA_vect:
+        push    r24
+        in      r24, _SFR_IO_ADDR(SREG)
+        push    r24
+        push    r25
+        lds     r24, g_millis
+        lds     r25, g_millis+1
+        adiw    r24, 1
+        sts     g_millis, r24
+        sts     g_millis+1, r25
+        brne    1f
+        lds     r24, g_millis+2
+        lds     r25, g_millis+3
+        adiw    r24, 1
+        sts     g_millis+2, r24
+        sts     g_millis+3, r25
+1:      pop     r25
+        pop     r24
+        out     _SFR_IO_ADDR(SREG), r24
+        pop     r24
+        reti
+
+; c_tramp: run the C word in Z.  It takes the stack pointer (TOS stored
+; first) and returns the new one: cell *w_name(cell *sp).
+c_tramp:
+        PUSHT                                   ; 4
+        movw    r24, r28                        ; 1
+        icall                                   ; 3
+        movw    r28, r24                        ; 1
+        POPT                                    ; 4
+        ret                                     ; 4
+
+#include "cwords.inc"
+
+; The newest kernel header, as a flash cell (a relocated value, so it stays
+; right if the linker relaxes code before it).
+        .global kernel_latest_hdr
+kernel_latest_hdr:
+        .word   link
