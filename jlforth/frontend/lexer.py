@@ -503,6 +503,7 @@ class Lexer:
         self.brackets: list = []     # [(char, Loc)]
         self.ternary: list = []      # bracket depths of pending `?`
         self.last = None             # last emitted token
+        self.prev = None
         self.pending = []
 
     # positions
@@ -620,6 +621,7 @@ class Lexer:
             return self._emit(t)
 
     def _emit(self, t):
+        self.prev = self.last
         self.last = t
         self.lex.prev_operand = t.type in _OPERAND_END
         self.lex.space_before = False

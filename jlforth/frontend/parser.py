@@ -136,6 +136,12 @@ def p_stmt_decl_assign(p):
     p[0] = make_assign([p[2]] + p[4][0], p[4][1], p[1], _loc(p, 1))
 
 
+def p_stmt_global_opassign(p):
+    """stmt : GLOBAL expr OPASSIGN expr"""
+    p[0] = ast.Block([ast.Global([p[2]], loc=_loc(p, 1)), ast.OpAssign(p[3], p[2], p[4], loc=_loc(p, 3))],
+                     loc=_loc(p, 1))
+
+
 def p_stmt_global(p):
     """stmt : GLOBAL exprlist"""
     p[0] = ast.Global(p[2], loc=_loc(p, 1))
@@ -580,6 +586,14 @@ _DESCRIBE = {
 def p_error(t):
     if t is None or getattr(t, "eof", False):
         raise CompileError("unexpected end of input (missing `end`?)", _PARSER_STATE.eof_loc())
+    prev = getattr(_PARSER_STATE.lexer, "prev", None)
+    if t.type in ("IF", "WHILE", "FOR", "BEGIN", "LET", "LETB") and prev is not None and \
+            prev.type in ("ASSIGN", "OPASSIGN", "LPAREN", "LPAREN_CALL", "COMMA", "RETURN", "QUESTION",
+                          "TERNCOLON", "PLUS", "MINUS", "TIMES", "LBRACKET", "LBRACKET_IDX"):
+        raise CompileError(f"`{t.value}` blocks cannot be used as values on this target; "
+                           "use `cond ? a : b` or assign inside the block", t.loc)
+    if t.type == "FUNCTION" and prev is not None and prev.type in ("ASSIGN", "LPAREN", "LPAREN_CALL", "COMMA"):
+        raise CompileError("anonymous functions (closures) are not supported on this target", t.loc)
     if t.type in ("NAME", "MACRO", "MACROP"):
         what = f"{_DESCRIBE[t.type]} `{'@' if t.type != 'NAME' else ''}{t.value}`"
     elif t.type == "INT":
