@@ -121,7 +121,9 @@ class Uart:
         self.rx_next = INF
         self.rx_last = -INF
         self.abctl = self.irtctl = self.irrctl = 0
-        self.rxq.clear()
+        self.enabled_at = 0
+        # queued host bytes survive a reset: they are delivered once the
+        # firmware enables the receiver again
         self.next_t = INF
 
     # timing ---------------------------------------------------------------
@@ -166,8 +168,6 @@ class Uart:
         start = max(fed, self.rx_last, self.enabled_at)
         self.rx_next = start + self.frame_cycles()
         self._update_next()
-
-    enabled_at = 0
 
     def event(self, now):
         mem = self.mem
