@@ -16,7 +16,7 @@ def test_banner_and_arithmetic(forth):
     assert forth.run("-7. 2 fm/mod . .") == "-4 1 "          # floored: q=-4 r=1
     assert forth.run("65535 0 5 um/mod . .") == "13107 0 "
     assert forth.run("-3 4 m* d.") == "-12 "
-    assert forth.run("hex ff . decimal $10 . %101 . 'A' .") == "ff 16 5 65 "
+    assert forth.run("hex ff . decimal $10 . %101 . 'A' .") == "FF 16 5 65 "
 
 
 def test_words_defined_interactively_and_used(forth):

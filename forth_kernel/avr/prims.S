@@ -1069,10 +1069,6 @@ ram_only:
         POPT
         ijmp
 
-; EXIT ( -- )  return from the current word; compiles a RET
-        HEADER  "exit", exit, F_INLCO
-        ret
-
 ; ?RP ( -- )  throw -5 when the return stack is nearly full.  Compiled
 ; into recursive words before they call themselves.
         HEADER  "?rp", qrp, F_INL

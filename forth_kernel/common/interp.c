@@ -204,7 +204,7 @@ static uint32_t udivmod(uint32_t *ud)   /* one digit off the end          */
 {
     uint8_t d = *ud % (ucell)g_base;
     *ud /= (ucell)g_base;
-    hold(d < 10 ? '0' + d : 'a' - 10 + d);
+    hold(d < 10 ? '0' + d : 'A' - 10 + d);
     return *ud;
 }
 
@@ -515,8 +515,9 @@ WORD(w_find)                       /* ( c-addr -- c-addr 0 | xt 1 | xt -1 ) */
         PUSH(0);
         return sp;
     }
-    sp[0] = hdr_xt(h);
-    PUSH(dict_cfetch(sp[0] - 1) & F_IMMEDIATE ? -1 : 1);
+    ucell xt = hdr_xt(h);
+    sp[0] = xt;
+    PUSH(dict_cfetch(xt - 1) & F_IMMEDIATE ? -1 : 1);
     return sp;
 }
 
@@ -588,6 +589,7 @@ WORD(w_immediate)
 }
 WORD(w_literal) { NEED(1); cg_literal(POP()); return sp; }
 WORD(w_compilecomma) { NEED(1); cg_compile_xt(POP()); return sp; }
+WORD(w_exit) { need_compiling(); cg_ret(); return sp; }
 WORD(w_recurse) { cg_rcheck(); cg_call(hdr_xt(colon_hdr)); return sp; }
 
 WORD(w_postpone)
