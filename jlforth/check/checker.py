@@ -581,7 +581,7 @@ class Checker:
     def s_Block(self, s: ast.Block, scope: Scope):
         return self.block(s.body, scope, new_scope=False)
 
-    def s_Let(self, s: ast.Let, scope: Scope):
+    def s_Let(self, s: ast.Let, scope: Scope, tail: bool = False):
         inner = Scope("let", scope)
         out: List[ir.Stmt] = []
         saved = getattr(self, "cur_scope", None)
@@ -602,7 +602,15 @@ class Checker:
             v = self.new_local(inner, tgt.id, tgt.loc, tnode)
             if value is not None:
                 out.extend(self.assign_var(v, value, b.loc))
-        out.extend(self.block(s.body, inner))
+        if tail:
+            self.declare_scope(s.body, inner)
+            self.cur_scope = inner
+            try:
+                out.extend(self.tail_stmts(s.body, inner, s.loc))
+            finally:
+                self.cur_scope = saved
+        else:
+            out.extend(self.block(s.body, inner))
         return out
 
     def s_If(self, s: ast.If, scope: Scope):
@@ -1870,6 +1878,8 @@ class Checker:
             for x in s.body[:-1]:
                 out.extend(self.stmt(x, scope))
             return out + self.tail_stmt(s.body[-1], scope)
+        if isinstance(s, ast.Let):
+            return self.s_Let(s, scope, tail=True)
         if isinstance(s, ast.MacroStmt) and s.name == "inbounds":
             self.ctx.inbounds += 1
             try:
