@@ -252,3 +252,47 @@ ucell cg_body(ucell xt)
 }
 
 void cg_rcheck(void) { cg_compile_xt(XT(qrp)); }
+
+/* Locals in a return-stack frame (for compiled Julia): cell n of the frame
+ * is n cells below the top of the return stack at that point of the code;
+ * the host compiler counts the cells it pushed.  op 0: L@  1: L!  2: LDROP */
+#define OP_IN_R30_SPL  0xB7ED
+#define OP_IN_R31_SPH  0xB7FE
+#define OP_IN_R0_SREG  0xB60F
+#define OP_OUT_SREG_R0 0xBE0F
+#define OP_OUT_SPH_R31 0xBFFE
+#define OP_OUT_SPL_R30 0xBFED
+#define OP_CLI         0x94F8
+
+static ucell ldd_z(uint8_t store, uint8_t reg, uint8_t q)   /* ldd/std r,Z+q */
+{
+    return 0x8000 | (store << 9) | ((q & 0x20) << 8) | ((q & 0x18) << 7)
+        | (reg << 4) | (q & 7);
+}
+
+void cg_local(uint8_t op, uint8_t n)
+{
+    if (n > 30)
+        forth_throw(E_RANGE);
+    if (op == 0) {                                  /* L@ n ( -- x ) 10 cycles */
+        comma_word(OP_STY_R25);
+        comma_word(OP_STY_R24);
+    }
+    comma_word(OP_IN_R30_SPL);
+    comma_word(OP_IN_R31_SPH);
+    if (op == 2) {                                  /* LDROP n  ( R: n cells -- ) */
+        comma_word(0x9630 | ((2 * n & 0x30) << 2) | (2 * n & 0x0F));   /* adiw r30,2n */
+        comma_word(OP_IN_R0_SREG);
+        comma_word(OP_CLI);
+        comma_word(OP_OUT_SPH_R31);
+        comma_word(OP_OUT_SREG_R0);             /* SREG first: SPL is written  */
+        comma_word(OP_OUT_SPL_R30);             /* before any interrupt runs   */
+        return;
+    }
+    comma_word(ldd_z(op, 24, 2 + 2 * n));        /* the low byte is deeper      */
+    comma_word(ldd_z(op, 25, 1 + 2 * n));
+    if (op == 1) {                                  /* L! n ( x -- )  12 cycles */
+        comma_word(OP_LDY_R24);
+        comma_word(OP_LDY_R25);
+    }
+}

@@ -94,5 +94,6 @@ void  cg_create_body(ucell ram_addr);
 void  cg_does(ucell created_xt, ucell does_code);
 ucell cg_body(ucell xt);                 /* >BODY of a CREATEd word          */
 void  cg_rcheck(void);                   /* return-stack check (recursion)  */
+void  cg_local(uint8_t op, uint8_t n);   /* L@ L! LDROP: return-stack frame  */
 
 #endif

@@ -284,6 +284,7 @@ WORD(w_udotr) { return dot(sp, 4); }
 WORD(w_ddot) { return dot(sp, 3); }
 WORD(w_uddot) { return dot(sp, 2); }
 WORD(w_ddotr) { return dot(sp, 7); }
+WORD(w_uddotr) { return dot(sp, 6); }
 
 WORD(w_dots)
 {
@@ -590,6 +591,23 @@ WORD(w_immediate)
 WORD(w_literal) { NEED(1); cg_literal(POP()); return sp; }
 WORD(w_compilecomma) { NEED(1); cg_compile_xt(POP()); return sp; }
 WORD(w_exit) { need_compiling(); cg_ret(); return sp; }
+
+/* L@ n, L! n, LDROP n: cell n of a frame on the return stack (the host
+ * compiler keeps Julia's arguments and locals there); n is parsed now.  */
+static cell *local(cell *sp, uint8_t op)
+{
+    uint8_t n;
+    uint32_t v;
+    ucell a = need_name(&n);
+    need_compiling();
+    if (number(a, n, &v) != 1)
+        forth_throw(E_BAD_NUM);
+    cg_local(op, v);
+    return sp;
+}
+WORD(w_lfetch) { return local(sp, 0); }
+WORD(w_lstore) { return local(sp, 1); }
+WORD(w_ldrop) { return local(sp, 2); }
 WORD(w_recurse) { cg_rcheck(); cg_call(hdr_xt(colon_hdr)); return sp; }
 
 WORD(w_postpone)
