@@ -1844,11 +1844,7 @@ class Checker:
         saved = getattr(self, "cur_scope", None)
         self.cur_scope = scope
         try:
-            out: List[ir.Stmt] = []
-            for s in stmts[:-1]:
-                out.extend(self.stmt(s, scope))
-            out.extend(self.tail_stmt(stmts[-1], scope))
-            return out
+            return self.tail_stmts(stmts, scope, self.ctx.func.loc)
         finally:
             self.cur_scope = saved
 
@@ -1872,12 +1868,7 @@ class Checker:
         if isinstance(s, ast.If):
             return [self.tail_if(s.branches, s.orelse, scope, s.loc)]
         if isinstance(s, ast.Block):
-            if not s.body:
-                return [self.make_return(None, s.loc)]
-            out: List[ir.Stmt] = []
-            for x in s.body[:-1]:
-                out.extend(self.stmt(x, scope))
-            return out + self.tail_stmt(s.body[-1], scope)
+            return self.tail_stmts(s.body, scope, s.loc)
         if isinstance(s, ast.Let):
             return self.s_Let(s, scope, tail=True)
         if isinstance(s, ast.MacroStmt) and s.name == "inbounds":
@@ -1918,9 +1909,12 @@ class Checker:
     def tail_stmts(self, stmts, scope, loc) -> List[ir.Stmt]:
         if not stmts:
             return [self.make_return(None, loc)]
+        from ..opt.passes import _leaves
         out: List[ir.Stmt] = []
         for s in stmts[:-1]:
             out.extend(self.stmt(s, scope))
+            if _leaves(out):
+                return out     # the rest is unreachable (and contributes no return type)
         return out + self.tail_stmt(stmts[-1], scope)
 
     # .......................................................... conversions and builtins
