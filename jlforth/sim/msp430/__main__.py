@@ -389,24 +389,18 @@ def bench(seconds=3.0):
 
 
 def _count_trip(sim, labels):
-    """Single-step one trip around the thread: (instructions, cycles)."""
+    """Single-step from one entry of `branch` to the next: (instructions, cycles)."""
     sim.reset()
-    start = labels['next']
-    # run to the first `next`
-    while sim.R[0] != start:
+    target = labels['branch']
+    while sim.R[0] != target:
         sim.step()
-    # go around until IP is back at `thread` and we are at `next`
     insns = 0
     c0 = sim.cycles
-    seen_branch = False
     while True:
         sim.step()
         insns += 1
-        if sim.R[0] == labels['branch']:
-            seen_branch = True
-        if seen_branch and sim.R[0] == start and sim.R[5] == labels['thread']:
-            break
-    return insns, sim.cycles - c0
+        if sim.R[0] == target:
+            return insns, sim.cycles - c0
 
 
 def main(argv=None):
