@@ -215,3 +215,11 @@ def test_optimize_is_idempotent():
     before = ir.dump(p)
     optimize(p)
     assert ir.dump(p) == before
+
+
+def test_constant_in_range_index_drops_bounds_check():
+    p = compile_("xs = Int16[1, 2, 3]\nxs[2] = 5\ny = xs[end]\nz = 4\nw = xs[z]")
+    stores = [n for n in ir.walk_stmts(p.main.body) if isinstance(n, ir.ArrayStore)]
+    loads = [n for n in ir.walk_stmts(p.main.body) if isinstance(n, ir.ArrayLoad)]
+    assert [s.checked for s in stores] == [False]
+    assert [l.checked for l in loads] == [False, True]

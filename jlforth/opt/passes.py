@@ -64,8 +64,20 @@ def node_count(stmts) -> int:
 
 # ---------------------------------------------------------------- folding and pruning
 
+def _drop_static_bounds_checks(node):
+    """A constant index inside the array needs no run-time bounds check."""
+    if isinstance(node, (ir.ArrayLoad, ir.ArrayStore)) and node.checked and \
+            isinstance(node.index, ir.Const) and 1 <= node.index.value <= node.length:
+        node.checked = False
+    return node
+
+
 def fold_stmts(stmts: List[ir.Stmt]) -> List[ir.Stmt]:
     map_exprs(stmts, fold_expr)
+    map_exprs(stmts, lambda e: map_expr_tree(e, _drop_static_bounds_checks))
+    for n in ir.walk_stmts(stmts):
+        if isinstance(n, ir.ArrayStore):
+            _drop_static_bounds_checks(n)
     out: List[ir.Stmt] = []
     for s in stmts:
         if isinstance(s, ir.If):
