@@ -1069,8 +1069,8 @@ ram_only:
         POPT
         ijmp
 
-; ?RP ( -- )  throw -5 when the return stack is nearly full.  Compiled
-; into recursive words before they call themselves.
+; Compiled into recursive words before they call themselves.
+; ?RP ( -- )  throw -5 when the return stack is nearly full
         HEADER  "?rp", qrp, F_INL
         in      r30, _SFR_IO_ADDR(SPL)          ; 1
         in      r31, _SFR_IO_ADDR(SPH)          ; 1
@@ -1299,13 +1299,21 @@ catch_restore_n:
         ret
 
 ; ----------------------------------------------------- constants etc.
+; BL ( -- 32 )  a blank
         LITWORD "bl", bl, 32
+; TRUE ( -- -1 )
         LITWORD "true", true, -1
+; FALSE ( -- 0 )
         LITWORD "false", false, 0
+; STATE ( -- a )  the compile-state cell
         LITWORD "state", state, g_state
+; BASE ( -- a )  the number-base cell
         LITWORD "base", base, g_base
+; >IN ( -- a )  the parse position in the input line
         LITWORD ">in", toin, g_toin
+; ERRLINE ( -- a )  Julia source line of the next run-time error
         LITWORD "errline", errline, g_errline
+; S0 ( -- a )  the empty data stack's address
         LITWORD "s0", szero, S0_ADDR
 
 ; HERE ( -- a )  next free byte of data space (RAM)

@@ -43,10 +43,10 @@ class Target:
         return REPO / self.kernel["source"] / "build"
 
     def kernel_file(self, suffix: str) -> Path:
-        """The kernel image (``.hex``) or ``.elf``: packaged copy first, then
-        the source tree's build directory."""
-        for p in (DATA / self.name / f"kernel{suffix}",
-                  self.kernel_build_dir() / f"kernel{suffix}"):
+        """The kernel image (``.hex``) or ``.elf``: the source tree's build
+        when there is one (a checkout), else the copy packaged by tools/setup."""
+        for p in (self.kernel_build_dir() / f"kernel{suffix}",
+                  DATA / self.name / f"kernel{suffix}"):
             if p.is_file():
                 return p
         raise FileNotFoundError(

@@ -1,0 +1,137 @@
+"""The ``jlforth`` command: thin verbs over the pieces in this package."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import __version__, targets
+from .board import BoardError
+from .loader import ForthLink, LinkError
+
+
+class CliError(Exception):
+    """A user-facing failure: printed without a traceback, exit status 1."""
+
+
+def _target(args) -> targets.Target:
+    try:
+        return targets.get(args.target)
+    except targets.UnknownTarget as e:
+        raise CliError(str(e)) from None
+
+
+def _connect(args, target, **board_kw):
+    from .board.open import open_board
+    try:
+        board = open_board(target, args.port, **board_kw)
+        link = ForthLink(board.url, baud=target.baud, timeout=args.timeout)
+        link.sync()
+    except (BoardError, LinkError, FileNotFoundError) as e:
+        raise CliError(str(e)) from None
+    return board, link
+
+
+# ---- term ----------------------------------------------------------------
+def cmd_term(args) -> int:
+    """An interactive terminal on the target's Forth prompt."""
+    from .term import terminal
+    target = _target(args)
+    board, link = _connect(args, target)
+    try:
+        return terminal(link, banner=link.banner)
+    finally:
+        link.close()
+        board.close()
+
+
+# ---- run -----------------------------------------------------------------
+def forth_lines(path: Path) -> list[tuple[int, str]]:
+    """(line number, text) of a Forth source file, blank lines dropped."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise CliError(f"{path}: cannot read: {e}") from None
+    return [(n, l.replace("\t", " ").rstrip()) for n, l in enumerate(text.splitlines(), 1)
+            if l.strip()]
+
+
+def run_forth(link: ForthLink, path: Path, lines, out=sys.stdout, tib: int = 80) -> int:
+    for n, line in lines:
+        if len(line) > tib:
+            print(f"{path}:{n}: error: line longer than the target's {tib}-character input buffer",
+                  file=sys.stderr)
+            return 1
+        r = link.send(line)
+        if r.output:
+            out.write(r.output)
+            out.flush()
+        if r.error:
+            print(f"\n{path}:{n}: error: {r.error.word}: {r.error.message} ({r.error.code})",
+                  file=sys.stderr)
+            print(f"    {line}", file=sys.stderr)
+            return 1
+    return 0
+
+
+def cmd_run(args) -> int:
+    """Upload a program and run it; Forth files line by line."""
+    path = Path(args.file)
+    target = _target(args)
+    if path.suffix == ".jl":
+        from .run import run_julia
+        return run_julia(args, target, _connect)
+    lines = forth_lines(path)
+    board, link = _connect(args, target)
+    try:
+        status = run_forth(link, path, lines, tib=target.tib)
+        if not args.quiet:
+            print()
+        return status
+    except LinkError as e:
+        raise CliError(str(e)) from None
+    finally:
+        link.close()
+        board.close()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="jlforth", description=__doc__.split("\n")[0] if __doc__ else None)
+    p.add_argument("--version", action="version", version=f"jlforth {__version__}")
+    sub = p.add_subparsers(dest="verb", metavar="VERB")
+
+    def common(sp):
+        sp.add_argument("--port", help="serial port or pyserial URL; default: a fresh simulated board")
+        sp.add_argument("--target", default="atmega328p", help=f"chip ({', '.join(targets.names())})")
+        sp.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for an answer")
+
+    sp = sub.add_parser("term", help="interactive terminal on the target's Forth prompt")
+    common(sp)
+    sp.set_defaults(func=cmd_term)
+
+    sp = sub.add_parser("run", help="upload FILE.fs or FILE.jl and run it")
+    sp.add_argument("file")
+    sp.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    common(sp)
+    sp.set_defaults(func=cmd_run)
+    return p
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.func(args)
+    except CliError as e:
+        print(f"jlforth: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
