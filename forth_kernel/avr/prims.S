@@ -937,6 +937,354 @@ sdiv16:
         POPT
         ret
 
+; ------------------------------------------- mixed and double division
+; div3216: (r23:r22 r21:r20) / r19:r18 with r23:r22 < r19:r18, so the
+; quotient fits a cell.  Out: quotient r21:r20, remainder r23:r22.
+; Restoring shift-and-subtract, 16 steps; clobbers r26.         ~180
+div3216:
+        ldi     r26, 16
+1:      lsl     r20
+        rol     r21
+        rol     r22
+        rol     r23
+        brcs    2f                              ; a 17-bit remainder: subtract
+        cp      r22, r18
+        cpc     r23, r19
+        brcs    3f
+2:      sub     r22, r18
+        sbc     r23, r19
+        inc     r20                             ; quotient bit
+3:      dec     r26
+        brne    1b
+        ret
+
+div0:
+        ldi     r24, lo8(-10)
+        ldi     r25, hi8(-10)
+        rjmp    throw
+range:
+        ldi     r24, lo8(-11)
+        ldi     r25, hi8(-11)
+        rjmp    throw
+
+; divisor_in: r19:r18 = TOS (the divisor), refill TOS; -10 if zero
+divisor_in:
+        movw    r18, r24
+        cp      r18, r1
+        cpc     r19, r1
+        breq    div0
+        ret
+
+; UM/MOD ( ud u -- urem uquot )  unsigned 32/16; -11 if the quotient overflows
+        HEADER  "um/mod", ummod
+        rcall   divisor_in
+        ld      r22, Y+                         ; high
+        ld      r23, Y+
+        ld      r20, Y                          ; low
+        ldd     r21, Y+1
+        cp      r22, r18
+        cpc     r23, r19
+        brlo    9f
+        rjmp    range
+9:
+        rcall   div3216
+        st      Y, r22
+        std     Y+1, r23
+        movw    r24, r20
+        ret
+
+; UD/MOD ( ud u -- urem udquot )  32/16 with a double quotient
+        HEADER  "ud/mod", udslashmod
+        rcall   divisor_in
+        clr     r22                             ; high / u first
+        clr     r23
+        ld      r20, Y
+        ldd     r21, Y+1
+        rcall   div3216
+        movw    r24, r20                        ; quotient high: the new TOS
+        ldd     r20, Y+2                        ; then (remainder:low) / u
+        ldd     r21, Y+3
+        rcall   div3216
+        std     Y+2, r22                        ; remainder
+        std     Y+3, r23
+        st      Y, r20                          ; quotient low
+        std     Y+1, r21
+        ret
+
+; SM/REM ( d n -- rem quot )  symmetric: the quotient rounds toward zero
+        HEADER  "sm/rem", smrem
+        rcall   divisor_in
+        ld      r22, Y+                         ; high
+        ld      r23, Y+
+        ld      r20, Y                          ; low
+        ldd     r21, Y+1
+        mov     r0, r23                         ; remainder takes d's sign
+        mov     r27, r23
+        eor     r27, r19                        ; quotient's sign
+        tst     r23
+        brpl    1f
+        com     r23                             ; |d|
+        com     r22
+        com     r21
+        neg     r20
+        sbci    r21, 0xFF
+        sbci    r22, 0xFF
+        sbci    r23, 0xFF
+1:      tst     r19
+        brpl    2f
+        com     r19                             ; |n|
+        neg     r18
+        sbci    r19, 0xFF
+2:      cp      r22, r18
+        cpc     r23, r19
+        brlo    9f
+        rjmp    range
+9:
+        rcall   div3216
+        sbrs    r27, 7
+        rjmp    3f
+        com     r21
+        neg     r20
+        sbci    r21, 0xFF
+3:      sbrs    r0, 7
+        rjmp    4f
+        com     r23
+        neg     r22
+        sbci    r23, 0xFF
+4:      st      Y, r22
+        std     Y+1, r23
+        movw    r24, r20
+        ret
+
+; FM/MOD ( d n -- rem quot )  floored: the remainder takes n's sign
+        HEADER  "fm/mod", fmmod
+        push    r24
+        push    r25
+        rcall   smrem
+        pop     r19
+        pop     r18
+        ld      r22, Y
+        ldd     r23, Y+1
+        cp      r22, r1
+        cpc     r23, r1
+        breq    1f
+        mov     r0, r23
+        eor     r0, r19
+        brpl    1f                              ; same signs: nothing to do
+        sbiw    r24, 1
+        add     r22, r18
+        adc     r23, r19
+        st      Y, r22
+        std     Y+1, r23
+1:      ret
+
+; */MOD ( n1 n2 n3 -- rem quot )  n1*n2/n3 with a 32-bit intermediate
+        HEADER  "*/mod", starslashmod
+        push    r24
+        push    r25
+        POPT
+        rcall   mstar
+        PUSHT
+        pop     r25
+        pop     r24
+        rjmp    smrem
+
+; */ ( n1 n2 n3 -- n1*n2/n3 )
+        HEADER  "*/", starslash
+        rcall   starslashmod
+        adiw    r28, 2
+        ret
+
+; D* ( d1 d2 -- d3 )  32-bit product, the low 32 bits (wraps as Julia)
+        HEADER  "d*", dstar
+        ld      r22, Y+                         ; b low
+        ld      r23, Y+
+        ld      r26, Y+                         ; a high
+        ld      r27, Y+
+        mul     r26, r22                        ; a.high * b.low, low 16 bits
+        movw    r30, r0
+        mul     r27, r22
+        add     r31, r0
+        mul     r26, r23
+        add     r31, r0
+        ld      r20, Y                          ; a low
+        ldd     r21, Y+1
+        mul     r20, r24                        ; + a.low * b.high
+        add     r30, r0
+        adc     r31, r1
+        mul     r21, r24
+        add     r31, r0
+        mul     r20, r25
+        add     r31, r0
+        movw    r24, r22                        ; a.low * b.low, 32 bits
+        movw    r22, r20
+        rcall   umul16
+        add     r20, r30
+        adc     r21, r31
+        st      Y, r18
+        std     Y+1, r19
+        movw    r24, r20
+        ret
+
+; ud32: (r21:r20:r19:r18) / (r25:r24:r23:r22), both unsigned 32-bit.
+; Out: quotient in r21..r18, remainder in r31:r30:r27:r26.  -10 on 0. ~600
+ud32:
+        cp      r22, r1
+        cpc     r23, r1
+        cpc     r24, r1
+        cpc     r25, r1
+        brne    9f
+        rjmp    div0
+9:      clr     r26
+        clr     r27
+        movw    r30, r26
+        ldi     r30, 32
+        mov     r0, r30
+        clr     r30
+1:      lsl     r18
+        rol     r19
+        rol     r20
+        rol     r21
+        rol     r26
+        rol     r27
+        rol     r30
+        rol     r31
+        brcs    2f
+        cp      r26, r22
+        cpc     r27, r23
+        cpc     r30, r24
+        cpc     r31, r25
+        brcs    3f
+2:      sub     r26, r22
+        sbc     r27, r23
+        sbc     r30, r24
+        sbc     r31, r25
+        inc     r18
+3:      dec     r0
+        brne    1b
+        ret
+
+; load d1 (as ud32's dividend) and keep d2 (the divisor) for ud32
+dd_in:
+        ld      r22, Y                          ; d2 low (d2 high is TOS)
+        ldd     r23, Y+1
+        ldd     r20, Y+2                        ; d1 high
+        ldd     r21, Y+3
+        ldd     r18, Y+4                        ; d1 low
+        ldd     r19, Y+5
+        ret
+
+dd_out:                                          ; ( -- drem dquot )
+        std     Y+4, r26
+        std     Y+5, r27
+        std     Y+2, r30
+        std     Y+3, r31
+        st      Y, r18
+        std     Y+1, r19
+        movw    r24, r20
+        ret
+
+; DU/MOD ( ud1 ud2 -- udrem udquot )  unsigned 32/32
+        HEADER  "du/mod", dumod
+        rcall   dd_in
+        rcall   ud32
+        rjmp    dd_out
+
+; DSM/REM ( d1 d2 -- drem dquot )  signed 32/32, rounding toward zero
+; (typemin / -1 wraps to typemin, as Julia's wrapping division)
+        HEADER  "dsm/rem", dsmrem
+        rcall   dd_in
+        mov     r0, r21                         ; remainder sign
+        push    r0
+        eor     r0, r25                         ; quotient sign
+        push    r0
+        tst     r21
+        brpl    1f
+        rcall   neg_q
+1:      tst     r25
+        brpl    2f
+        com     r25
+        com     r24
+        com     r23
+        neg     r22
+        sbci    r23, 0xFF
+        sbci    r24, 0xFF
+        sbci    r25, 0xFF
+2:      rcall   ud32
+        pop     r0
+        sbrc    r0, 7
+        rcall   neg_q
+        pop     r0
+        sbrs    r0, 7
+        rjmp    dd_out
+        com     r31
+        com     r30
+        com     r27
+        neg     r26
+        sbci    r27, 0xFF
+        sbci    r30, 0xFF
+        sbci    r31, 0xFF
+        rjmp    dd_out
+neg_q:                                           ; r21..r18 = -r21..r18
+        com     r21
+        com     r20
+        com     r19
+        neg     r18
+        sbci    r19, 0xFF
+        sbci    r20, 0xFF
+        sbci    r21, 0xFF
+        ret
+
+; DLSHIFT ( d u -- d' )  shift left; u >= 32 gives 0
+        HEADER  "dlshift", dlshift
+        ldi     r27, 0
+        rjmp    dshift
+; DRSHIFT ( d u -- d' )  logical shift right; u >= 32 gives 0
+        HEADER  "drshift", drshift
+        ldi     r27, 1
+        rjmp    dshift
+; DARSHIFT ( d u -- d' )  arithmetic shift right; u >= 32 gives 0 or -1
+        HEADER  "darshift", darshift
+        ldi     r27, 2
+dshift:
+        movw    r18, r24                        ; count
+        POPT                                    ; d high
+        ld      r22, Y                          ; d low
+        ldd     r23, Y+1
+        tst     r19
+        brne    6f
+        cpi     r18, 32
+        brsh    6f
+        rjmp    3f
+1:      cpi     r27, 0
+        brne    2f
+        lsl     r22
+        rol     r23
+        rol     r24
+        rol     r25
+        rjmp    3f
+2:      cpi     r27, 1
+        brne    4f
+        lsr     r25
+        rjmp    5f
+4:      asr     r25
+5:      ror     r24
+        ror     r23
+        ror     r22
+3:      dec     r18
+        brpl    1b
+7:      st      Y, r22
+        std     Y+1, r23
+        ret
+6:      clr     r22                             ; count >= 32: 0, or -1 for
+        cpi     r27, 2                          ; an arithmetic shift of a
+        brne    8f                              ; negative number
+        sbrc    r25, 7
+        ser     r22
+8:      mov     r23, r22
+        movw    r24, r22
+        rjmp    7b
+
 ; ------------------------------------------------------------- memory
 ; Unified addresses: bit 15 set = flash (read through the page cache).
 ; @ ( a -- x )  fetch a cell
