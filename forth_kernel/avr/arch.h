@@ -12,6 +12,6 @@ extern const uint8_t compilecomma[], pdoes[], psquote[], pdotquote[],
 extern const uint8_t __data_load_end[], __bss_end[], kernel_latest_hdr[];
 #define DICT_START     ((((uint16_t)__data_load_end + 127) & ~127) | 0x8000)
 #define DICT_END       (0x7E00 | 0x8000)
-#define KERNEL_LATEST  pgm_read_word(kernel_latest_hdr)
+#define KERNEL_LATEST  (pgm_read_word(kernel_latest_hdr) | 0x8000)
 #define RAM_START      ((uint16_t)__bss_end)
 #endif

@@ -110,9 +110,17 @@ static ucell hdr_xt(ucell h)
     return h + 4 + n + (n & 1);
 }
 
+/* Links in the kernel's own headers are plain byte addresses (so the linker
+ * may relax the code around them); the flash bit is added here.          */
+static ucell next_hdr(ucell h)
+{
+    h = dict_fetch(h);
+    return h ? h | FLASH_BIT : 0;
+}
+
 static ucell find_name(ucell a, uint8_t n)
 {
-    for (ucell h = g_latest; h; h = dict_fetch(h)) {
+    for (ucell h = g_latest; h; h = next_hdr(h)) {
         if (dict_cfetch(h + 2) != n)
             continue;
         uint8_t i = 0;
@@ -692,7 +700,7 @@ WORD(w_empty) { forget_to(DICT_START, KERNEL_LATEST, RAM_START); return sp; }
 
 WORD(w_words)
 {
-    for (ucell h = g_latest; h; h = dict_fetch(h)) {
+    for (ucell h = g_latest; h; h = next_hdr(h)) {
         type_mem(h + 3, dict_cfetch(h + 2));
         uart_putc(' ');
     }
