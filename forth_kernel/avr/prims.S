@@ -368,13 +368,6 @@ forth_abort:
         andi    r24, 0xFE
         ret
 
-; SPACE ( -- )  emit a blank
-        HEADER  "space", space
-        PUSHT
-        ldi     r24, 32
-        clr     r25
-        rjmp    emit
-
 ; CHARS ( n -- n )
         HEADER  "chars", chars, F_INL
         ret
@@ -1645,6 +1638,240 @@ catch_restore_n:
         pop     r2
         movw    r24, r22
         ret
+
+; ------------------------------------------------------------- output
+; High-level words are written here as hand-threaded code: a list of
+; RCALLs, exactly what the kernel's compiler would lay down.
+#define HOLD_SIZE 34
+
+; EMIT ( c -- )  send a character
+        HEADER  "emit", emit
+        call    uart_putc
+        POPT
+        ret
+
+; KEY ( -- c )  wait for a received character
+        HEADER  "key", key
+        PUSHT
+        call    uart_getc
+        clr     r25
+        ret
+
+; KEY? ( -- flag )  a character is waiting
+        HEADER  "key?", keyq
+        PUSHT
+        call    uart_ready
+        neg     r24                             ; 0/1 -> 0/-1
+        sbc     r25, r25
+        mov     r24, r25
+        ret
+
+; CR ( -- )  send CR LF
+        HEADER  "cr", cr
+        PUSHT
+        ldi     r24, 13
+        rcall   emit
+        PUSHT
+        ldi     r24, 10
+        rjmp    emit
+
+; SPACE ( -- )  send a blank
+        HEADER  "space", space
+        PUSHT
+        ldi     r24, 32
+        rjmp    emit
+
+; SPACES ( n -- )  send n blanks (none if n <= 0)
+        HEADER  "spaces", spaces
+1:      cp      r1, r24
+        cpc     r1, r25
+        brge    2f
+        rcall   space
+        sbiw    r24, 1
+        rjmp    1b
+2:      POPT
+        ret
+
+; TYPE ( a u -- )  send u characters from RAM or flash
+        HEADER  "type", type
+1:      sbiw    r24, 0
+        breq    2f
+        push    r24
+        push    r25
+        ld      r24, Y
+        ldd     r25, Y+1
+        call    mem_cfetch
+        call    uart_putc
+        ld      r24, Y
+        ldd     r25, Y+1
+        adiw    r24, 1
+        st      Y, r24
+        std     Y+1, r25
+        pop     r25
+        pop     r24
+        sbiw    r24, 1
+        rjmp    1b
+2:      adiw    r28, 2
+        POPT
+        ret
+
+; DECIMAL ( -- )  BASE 10
+        HEADER  "decimal", decimal
+        ldi     r30, 10
+1:      sts     g_base, r30
+        sts     g_base+1, r1
+        ret
+
+; HEX ( -- )  BASE 16
+        HEADER  "hex", hex
+        ldi     r30, 16
+        rjmp    1b
+
+; <# ( -- )  start pictured output, in the transient buffer above HERE
+        HEADER  "<#", lessnum
+        lds     r30, g_here
+        lds     r31, g_here+1
+        adiw    r30, HOLD_SIZE
+hold_store:
+        sts     g_hold, r30
+        sts     g_hold+1, r31
+        ret
+
+; HOLD ( c -- )  put a character in front of the pictured output
+        HEADER  "hold", hold
+        lds     r30, g_hold
+        lds     r31, g_hold+1
+        st      -Z, r24
+        POPT
+        rjmp    hold_store
+
+; # ( ud -- ud' )  one digit, in BASE
+        HEADER  "#", num
+        PUSHT
+        lds     r24, g_base
+        clr     r25
+        rcall   udslashmod                      ; ( rem ud' )
+        rcall   rot                             ; ( ud' rem )
+        cpi     r24, 10
+        brlo    1f
+        subi    r24, -7                         ; 'A' - '9' - 1
+1:      subi    r24, -'0'
+        rjmp    hold
+
+; #S ( ud -- 0 0 )  all the digits (at least one)
+        HEADER  "#s", nums
+1:      rcall   num
+        ld      r22, Y
+        ldd     r23, Y+1
+        or      r22, r23
+        or      r22, r24
+        or      r22, r25
+        brne    1b
+        ret
+
+; #> ( ud -- a u )  the pictured output
+        HEADER  "#>", numgreater
+        lds     r22, g_hold
+        lds     r23, g_hold+1
+        st      Y, r22
+        std     Y+1, r23
+        lds     r24, g_here
+        lds     r25, g_here+1
+        adiw    r24, HOLD_SIZE
+        sub     r24, r22
+        sbc     r25, r23
+        ret
+
+; SIGN ( n -- )  put '-' in front if n < 0
+        HEADER  "sign", sign
+        tst     r25
+        brmi    1f
+        POPT
+        ret
+1:      ldi     r24, '-'
+        rjmp    hold
+
+; D.R ( d w -- )  a signed double, right-aligned in w columns
+        HEADER  "d.r", ddotr
+        push    r24                             ; >r
+        push    r25
+        POPT
+        rcall   tuck
+        rcall   dabs
+        rcall   lessnum
+        rcall   nums
+        rcall   rot
+        rcall   sign
+aligned_out:                                     ; ( a u ) ( R: w -- )
+        rcall   numgreater
+        PUSHT                                   ; r>
+        pop     r25
+        pop     r24
+        rcall   over
+        rcall   minus
+        rcall   spaces
+        rjmp    type
+
+; UD.R ( ud w -- )  an unsigned double in w columns
+        HEADER  "ud.r", uddotr
+        push    r24
+        push    r25
+        POPT
+        rcall   lessnum
+        rcall   nums
+        rjmp    aligned_out
+
+; .R ( n w -- )  signed, right-aligned in w columns
+        HEADER  ".r", dotr
+        push    r24
+        push    r25
+        POPT
+        rcall   stod
+        PUSHT
+        pop     r25
+        pop     r24
+        rjmp    ddotr
+
+; U.R ( u w -- )  unsigned, right-aligned in w columns
+        HEADER  "u.r", udotr
+        push    r24
+        push    r25
+        POPT
+        PUSHT
+        clr     r24
+        clr     r25
+        PUSHT
+        pop     r25
+        pop     r24
+        rjmp    uddotr
+
+; D. ( d -- )  a signed double, then a blank
+        HEADER  "d.", ddot
+        PUSHT
+        clr     r24
+        clr     r25
+        rcall   ddotr
+        rjmp    space
+
+; UD. ( ud -- )  an unsigned double, then a blank
+        HEADER  "ud.", uddot
+        PUSHT
+        clr     r24
+        clr     r25
+        rcall   uddotr
+        rjmp    space
+
+; . ( n -- )  signed, then a blank
+        HEADER  ".", dot
+        rcall   stod
+        rjmp    ddot
+
+; U. ( u -- )  unsigned, then a blank
+        HEADER  "u.", udot
+        PUSHT
+        clr     r24
+        clr     r25
+        rjmp    uddot
 
 ; ----------------------------------------------------- constants etc.
 ; BL ( -- 32 )  a blank

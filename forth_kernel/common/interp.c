@@ -20,7 +20,7 @@ static ucell  tok;                    /* the token being interpreted          */
 static uint8_t tok_len;
 static ucell  colon_hdr;              /* definition under construction        */
 static cell  *colon_sp;               /* stack at ':' (control-flow check)    */
-static ucell  hold_ptr;               /* pictured output; ABORT" text on error */
+static ucell  abort_text;             /* ABORT" text, for the error answer   */
 static ucell  leaves;                 /* LEAVE chain of the innermost loop    */
 
 #define HOLD_SIZE 34                  /* 32 binary digits, sign, spare        */
@@ -93,7 +93,7 @@ static void error_answer(cell code)
     print_num(code);
     uart_putc(' ');
     if (code == E_ABORTQ)
-        type_mem(hold_ptr + 1, dict_cfetch(hold_ptr));
+        type_mem(abort_text + 1, dict_cfetch(abort_text));
     else
         type_pgm(message(code));
     if (g_errline) {
@@ -205,94 +205,21 @@ static uint8_t number(ucell a, uint8_t n, uint32_t *val)
     return r;
 }
 
-/* ---- output --------------------------------------------------------------- */
-static void hold(uint8_t c) { *(uint8_t *)--hold_ptr = c; }
+/* ---- output (the words themselves are primitives of each port) ---------- */
+ucell g_hold;                          /* pictured output, growing down       */
 
-static uint32_t udivmod(uint32_t *ud)   /* one digit off the end          */
+static void print_num(cell n)         /* for the error answer and .S         */
 {
-    uint8_t d = *ud % (ucell)g_base;
-    *ud /= (ucell)g_base;
-    hold(d < 10 ? '0' + d : 'A' - 10 + d);
-    return *ud;
-}
-
-static void print_d(int32_t d, uint8_t sign, cell width)
-{
-    uint32_t u = sign && d < 0 ? -d : d;
-    hold_ptr = g_here + HOLD_SIZE;
-    while (udivmod(&u))
-        ;
-    if (sign && d < 0)
-        hold('-');
-    ucell n = g_here + HOLD_SIZE - hold_ptr;
-    while (width-- > (cell)n)
-        uart_putc(' ');
-    type_mem(hold_ptr, n);
-}
-
-static void print_num(cell n) { print_d(n, 1, 0); }
-
-#define POPD(v) do { v = ((uint32_t)(ucell)sp[0] << 16) | (ucell)sp[1]; sp += 2; } while (0)
-#define PUSHD(v) do { uint32_t t_ = (v); sp -= 2; sp[1] = t_; sp[0] = t_ >> 16; } while (0)
-
-WORD(w_emit) { NEED(1); uart_putc(POP()); return sp; }
-WORD(w_key) { PUSH(uart_getc()); return sp; }
-WORD(w_keyq) { PUSH(uart_ready() ? -1 : 0); return sp; }
-WORD(w_type) { NEED(2); type_mem(sp[1], sp[0]); return sp + 2; }
-WORD(w_cr) { type_pgm(PSTR("\r\n")); return sp; }
-WORD(w_spaces) { NEED(1); for (cell n = POP(); n > 0; n--) uart_putc(' '); return sp; }
-WORD(w_decimal) { g_base = 10; return sp; }
-WORD(w_hex) { g_base = 16; return sp; }
-WORD(w_lessnum) { hold_ptr = g_here + HOLD_SIZE; return sp; }
-WORD(w_hold) { NEED(1); hold(POP()); return sp; }
-WORD(w_sign) { NEED(1); if (POP() < 0) hold('-'); return sp; }
-WORD(w_num) { uint32_t u; NEED(2); POPD(u); udivmod(&u); PUSHD(u); return sp; }
-WORD(w_nums)
-{
-    uint32_t u;
-    NEED(2);
-    POPD(u);
-    while (udivmod(&u))
-        ;
-    PUSHD(0);
-    return sp;
-}
-WORD(w_numgreater)
-{
-    NEED(2);
-    sp[1] = hold_ptr;
-    sp[0] = g_here + HOLD_SIZE - hold_ptr;
-    return sp;
-}
-
-/* .  U.  .R  U.R  D.  UD.  D.R  by one routine: kind bit 0 signed, bit 1
- * double, bit 2 right-aligned in a field */
-static cell *dot(cell *sp, uint8_t kind)
-{
-    cell w = 0;
-    int32_t d;
-    if (kind & 4) {
-        NEED(1);
-        w = POP();
+    ucell u = n;
+    if (n < 0 && g_base == 10) {
+        uart_putc('-');
+        u = -u;
     }
-    NEED(kind & 2 ? 2 : 1);
-    if (kind & 2)
-        POPD(d);
-    else
-        d = kind & 1 ? (int32_t)POP() : (int32_t)(ucell)POP();
-    print_d(d, kind & 1, w);
-    if (!(kind & 4))
-        uart_putc(' ');
-    return sp;
+    if (u >= (ucell)g_base)
+        print_num(u / g_base);
+    u %= g_base;
+    uart_putc(u < 10 ? '0' + u : 'A' - 10 + u);
 }
-WORD(w_dot) { return dot(sp, 1); }
-WORD(w_udot) { return dot(sp, 0); }
-WORD(w_dotr) { return dot(sp, 5); }
-WORD(w_udotr) { return dot(sp, 4); }
-WORD(w_ddot) { return dot(sp, 3); }
-WORD(w_uddot) { return dot(sp, 2); }
-WORD(w_ddotr) { return dot(sp, 7); }
-WORD(w_uddotr) { return dot(sp, 6); }
 
 WORD(w_dots)
 {
@@ -665,7 +592,7 @@ ucell type_inline(ucell waddr)         /* (.") : type, return resume addr */
 
 void abortq_inline(ucell waddr)
 {
-    hold_ptr = (waddr << 1) | FLASH_BIT;
+    abort_text = (waddr << 1) | FLASH_BIT;
     forth_throw(E_ABORTQ);
 }
 
@@ -770,7 +697,7 @@ cell *interpret(cell *sp)
                 if (g_state)
                     cg_literal(v), cg_literal(v >> 16);
                 else
-                    PUSHD(v);
+                    sp -= 2, sp[1] = v, sp[0] = v >> 16;
             } else if (g_state)
                 cg_literal(v);
             else
