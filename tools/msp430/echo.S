@@ -27,6 +27,7 @@ reset:
     clr     &head
     clr     &tail
     bis.b   #UCA0RXIE, &IE2
+    eint                            ; receive while the banner goes out
     mov     #banner, r15
     call    #puts
     mov     #1, &MARKER

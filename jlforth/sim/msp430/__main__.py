@@ -216,6 +216,7 @@ class Harness:
                 if self.args.stdio:
                     self.stdin_eof = True
                     self.eof_cycle = self.sim.cycles
+                    self.started = True          # no first byte will ever come
                 elif self.listen is not None:
                     return 'hangup'
             elif data:

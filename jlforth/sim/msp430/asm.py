@@ -203,14 +203,22 @@ def assemble(text, org=0xC000):
     """Two-pass assembly; returns bytes starting at ``org`` (``.org`` may
     only move forward; gaps are filled with 0xFF)."""
     lines = []
+    local = {}                      # numeric local labels: N: / Nb / Nf
     for raw in text.splitlines():
         line = raw.split(';')[0].strip()
         while True:
-            m = re.match(r'([A-Za-z_.$][\w.$]*):\s*', line)
+            m = re.match(r'([A-Za-z_.$][\w.$]*|\d+):\s*', line)
             if not m:
                 break
-            lines.append(('label', m.group(1)))
+            name = m.group(1)
+            if name.isdigit():
+                local[name] = local.get(name, 0) + 1
+                name = f".L{name}_{local[name]}"
+            lines.append(('label', name))
             line = line[m.end():]
+        line = re.sub(r'\b(\d+)([bf])\b',
+                      lambda m: f".L{m.group(1)}_{local.get(m.group(1), 0) + (m.group(2) == 'f')}",
+                      line)
         if line:
             parts = line.split(None, 1)
             lines.append(('insn', parts[0].lower(), _split_operands(parts[1] if len(parts) > 1 else '')))
