@@ -146,6 +146,12 @@ def test_catch_and_throw(forth):
     assert forth.run(": t2 99 throw ; ' t2 catch .") == "99 "
 
 
+def test_deep_recursion_uses_free_ram(forth):
+    # the return stack grows into RAM the program leaves free
+    forth.run(": down ( n -- n ) dup if 1- recurse 1+ then ;")
+    assert forth.run("600 down .") == "600 "
+
+
 def test_recursion_overflow_is_caught(forth):
     forth.run(": deep recurse 1 ;")                           # not a tail call
     r = forth.send("deep")

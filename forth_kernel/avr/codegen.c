@@ -6,6 +6,7 @@
  * Every emitted word goes through comma_word() into the flash page cache. */
 #include "forth.h"
 #include "config.h"
+#include <avr/pgmspace.h>
 
 /* opcodes */
 #define OP_RET      0x9508
@@ -33,6 +34,14 @@
 #define UNSET       0xFFFF      /* a forward branch not yet resolved        */
 
 
+/* Fixed instruction sequences, 0-terminated (0 is NOP, never emitted) */
+static const ucell T_DUP[] PROGMEM = { OP_STY_R25, OP_STY_R24, 0 };
+static const ucell T_DROP[] PROGMEM = { OP_LDY_R24, OP_LDY_R25, 0 };
+static const ucell T_IF[] PROGMEM = { OP_OR_24_25, OP_LDY_R24, OP_LDY_R25, OP_BRNE_1, 0 };
+static const ucell T_LOOP[] PROGMEM = { OP_SUBI_16, OP_SBCI_17, OP_BRVS_1, 0 };
+static const ucell T_PLOOP[] PROGMEM = { OP_ADD_16, OP_ADC_17, OP_LDY_R24, OP_LDY_R25, OP_BRVS_1, 0 };
+static const ucell T_UNLOOP[] PROGMEM = { OP_POP_R17, OP_POP_R16, OP_POP_R15, OP_POP_R14, 0 };
+
 static ucell last_call;         /* where the last call was compiled         */
 static ucell last_target;       /* newest address a branch lands on         */
 
@@ -47,6 +56,12 @@ static void comma_word(ucell w)
 {
     comma_byte(w);
     comma_byte(w >> 8);
+}
+
+static void emit(const ucell *t)
+{
+    for (ucell w; (w = pgm_read_word(t)); t++)
+        comma_word(w);
 }
 
 static void patch_word(ucell a, ucell w)
@@ -91,8 +106,7 @@ void cg_compile_xt(ucell xt)
 
 void cg_literal(cell x)         /* dup, then TOS = x            6 cycles */
 {
-    comma_word(OP_STY_R25);
-    comma_word(OP_STY_R24);
+    emit(T_DUP);
     comma_word(OP_LDI_R24 | ((x & 0xF0) << 4) | (x & 0x0F));
     comma_word(OP_LDI_R25 | ((x & 0xF000) >> 4) | ((x >> 8) & 0x0F));
 }
@@ -133,17 +147,9 @@ static void branch_to(ucell dest)
     comma_word(OP_RJMP | (k & 0x0FFF));
 }
 
-static void zbranch_head(void)  /* flag -> Z, pop, skip the RJMP if true */
+ucell cg_if(void)               /* flag -> Z, pop, skip the RJMP if true */
 {
-    comma_word(OP_OR_24_25);
-    comma_word(OP_LDY_R24);
-    comma_word(OP_LDY_R25);
-    comma_word(OP_BRNE_1);
-}
-
-ucell cg_if(void)
-{
-    zbranch_head();
+    emit(T_IF);
     ucell o = g_fhere;
     comma_word(UNSET);
     return o;
@@ -165,7 +171,7 @@ void cg_resolve(ucell orig)
     last_target = g_fhere;
 }
 
-void cg_until(ucell dest) { zbranch_head(); branch_to(dest); }
+void cg_until(ucell dest) { emit(T_IF); branch_to(dest); }
 void cg_again(ucell dest) { branch_to(dest); }
 
 void cg_do(void) { cg_call(XT(pdo)); }
@@ -179,16 +185,7 @@ ucell cg_qdo(void)
 
 void cg_loop(ucell dest, uint8_t plus)
 {
-    if (plus) {
-        comma_word(OP_ADD_16);
-        comma_word(OP_ADC_17);
-        comma_word(OP_LDY_R24);
-        comma_word(OP_LDY_R25);
-    } else {
-        comma_word(OP_SUBI_16);
-        comma_word(OP_SBCI_17);
-    }
-    comma_word(OP_BRVS_1);
+    emit(plus ? T_PLOOP : T_LOOP);
     branch_to(dest);
 }
 
@@ -210,13 +207,7 @@ void cg_resolve_leaves(ucell chain)
     }
 }
 
-void cg_unloop(void)
-{
-    comma_word(OP_POP_R17);
-    comma_word(OP_POP_R16);
-    comma_word(OP_POP_R15);
-    comma_word(OP_POP_R14);
-}
+void cg_unloop(void) { emit(T_UNLOOP); }
 
 void cg_string(ucell rt, ucell s, uint8_t n)
 {
@@ -264,6 +255,12 @@ void cg_rcheck(void) { cg_compile_xt(XT(qrp)); }
 #define OP_OUT_SPL_R30 0xBFED
 #define OP_CLI         0x94F8
 
+static const ucell T_SP[] PROGMEM = { OP_IN_R30_SPL, OP_IN_R31_SPH, 0 };
+/* SREG is restored between the two halves: SPL is written before any
+ * interrupt can run (an AVR runs one more instruction after SEI/SREG).  */
+static const ucell T_SETSP[] PROGMEM = { OP_IN_R0_SREG, OP_CLI, OP_OUT_SPH_R31,
+                                         OP_OUT_SREG_R0, OP_OUT_SPL_R30, 0 };
+
 static ucell ldd_z(uint8_t store, uint8_t reg, uint8_t q)   /* ldd/std r,Z+q */
 {
     return 0x8000 | (store << 9) | ((q & 0x20) << 8) | ((q & 0x18) << 7)
@@ -274,25 +271,17 @@ void cg_local(uint8_t op, uint8_t n)
 {
     if (n > 30)
         forth_throw(E_RANGE);
-    if (op == 0) {                                  /* L@ n ( -- x ) 10 cycles */
-        comma_word(OP_STY_R25);
-        comma_word(OP_STY_R24);
-    }
-    comma_word(OP_IN_R30_SPL);
-    comma_word(OP_IN_R31_SPH);
-    if (op == 2) {                                  /* LDROP n  ( R: n cells -- ) */
-        comma_word(0x9630 | ((2 * n & 0x30) << 2) | (2 * n & 0x0F));   /* adiw r30,2n */
-        comma_word(OP_IN_R0_SREG);
-        comma_word(OP_CLI);
-        comma_word(OP_OUT_SPH_R31);
-        comma_word(OP_OUT_SREG_R0);             /* SREG first: SPL is written  */
-        comma_word(OP_OUT_SPL_R30);             /* before any interrupt runs   */
+    if (op == 0)                                    /* L@ n ( -- x ) 10 cycles */
+        emit(T_DUP);
+    emit(T_SP);
+    if (op == 2) {                                  /* LDROP n ( R: n cells -- ) */
+        n *= 2;
+        comma_word(0x9630 | ((n & 0x30) << 2) | (n & 0x0F));   /* adiw r30,2n */
+        emit(T_SETSP);
         return;
     }
     comma_word(ldd_z(op, 24, 2 + 2 * n));        /* the low byte is deeper      */
     comma_word(ldd_z(op, 25, 1 + 2 * n));
-    if (op == 1) {                                  /* L! n ( x -- )  12 cycles */
-        comma_word(OP_LDY_R24);
-        comma_word(OP_LDY_R25);
-    }
+    if (op == 1)                                    /* L! n ( x -- )  12 cycles */
+        emit(T_DROP);
 }

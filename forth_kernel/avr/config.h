@@ -29,28 +29,34 @@
 
 /* ---- RAM -------------------------------------------------------------------
  * 0x0100 .. __bss_end      kernel state: TIB, flash page cache, variables
- * __bss_end .. DS_LIMIT    user data space (HERE, ALLOT, VARIABLE, arrays)
+ * __bss_end .. HERE        user data space (ALLOT, VARIABLE, arrays), grows up
+ *   HERE .. HERE+68        transient: pictured output, interpreted S"
+ * ... free ...             the return stack grows down into it: deep
+ *                          recursion may use all RAM the program leaves
+ *                          free; RS_RESERVE bytes are always kept for it
+ * RS_TOP                   first return-stack byte (hardware SP at reset)
+ * DS_LIMIT-4 .. DS_LIMIT   guard: a data-stack overflow hits this first
  * DS_LIMIT .. S0           data stack, DS_CELLS cells, grows down
- * S0 .. S0+DS_GUARD        guard cells, so an underflowing word cannot reach
- *                          the return stack before the interpreter notices
- * RS_LIMIT .. RAMEND       return stack (hardware SP), RS_BYTES, grows down   */
+ * S0 .. RAMEND             guard cells, so an underflowing word cannot
+ *                          leave RAM before the interpreter notices          */
 #define RAMEND_ADDR     0x08FF
-#define RS_BYTES        96
+#define DS_GUARD        4
 #define DS_CELLS        24
-#define DS_GUARD        6
-#define RS_TOP          RAMEND_ADDR
-#define RS_BOTTOM       (RAMEND_ADDR + 1 - RS_BYTES)
-#define S0_ADDR         (RS_BOTTOM - DS_GUARD)
+#define S0_ADDR         (RAMEND_ADDR + 1 - DS_GUARD)
 #define DS_LIMIT        (S0_ADDR - 2 * DS_CELLS)
-/* A recursive word checks SP against this before calling itself; the slack
- * leaves room for one interrupt frame.                                      */
-#define RS_LIMIT        (RS_BOTTOM + 12)
+#define RS_TOP          (DS_LIMIT - DS_GUARD - 1)
+#define RS_RESERVE      64      /* ALLOT never takes these from the RS     */
+/* A recursive word checks SP against HERE + RS_SLACK before calling
+ * itself: the transient buffers above HERE, plus room for an interrupt. */
+#define HOLD_SIZE       34
+#define RS_SLACK        (2 * HOLD_SIZE + 24)
+#define DATA_LIMIT      (RS_TOP + 1 - RS_RESERVE - 2 * HOLD_SIZE)
 
 #define TIB_SIZE        80      /* Forth 2012 asks for at least 80 chars */
 
 /* Budgets, held by tests/test_kernel_budget.py.                             */
 #define BUDGET_FLASH    8192    /* kernel incl. boot part; goal 6144        */
-#define BUDGET_RAM      384     /* .data + .bss + stacks + guard             */
+#define BUDGET_RAM      384     /* .data + .bss + data stack + guards + RS_RESERVE */
 
 /* EEPROM: the dictionary pointers persist here so words survive a reset.    */
 #define EE_MAGIC        0x4A46  /* "JF" */

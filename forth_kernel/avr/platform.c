@@ -178,7 +178,7 @@ uint8_t dict_restore(void)
     struct saved s;
     eeprom_read_block(&s, EE_SAVED, sizeof s);
     if (s.magic != EE_MAGIC || s.check != check(&s) || s.fhere < DICT_START
-        || s.fhere > DICT_END || s.here < RAM_START || s.here > DS_LIMIT)
+        || s.fhere > DICT_END || s.here < RAM_START || s.here > DATA_LIMIT)
         return 0;
     g_fhere = s.fhere;
     g_latest = s.latest;

@@ -40,8 +40,8 @@ forth_execute:
 ; No CATCH took the error: a fresh return stack, and back to the prompt.
 forth_abort:
         cli
-        ldi     r30, lo8(RAMEND_ADDR)
-        ldi     r31, hi8(RAMEND_ADDR)
+        ldi     r30, lo8(RS_TOP)
+        ldi     r31, hi8(RS_TOP)
         out     _SFR_IO_ADDR(SPL), r30
         out     _SFR_IO_ADDR(SPH), r31
         sei
@@ -1415,11 +1415,15 @@ ram_only:
         HEADER  "?rp", qrp, F_INL
         in      r30, _SFR_IO_ADDR(SPL)          ; 1
         in      r31, _SFR_IO_ADDR(SPH)          ; 1
-        subi    r30, lo8(RS_LIMIT)              ; 1
-        sbci    r31, hi8(RS_LIMIT)              ; 1
-        brcc    1f                              ; 2
+        lds     r26, g_here                     ; 2
+        lds     r27, g_here+1                   ; 2
+        subi    r26, lo8(-RS_SLACK)             ; 1
+        sbci    r27, hi8(-RS_SLACK)             ; 1
+        cp      r30, r26                        ; 1
+        cpc     r31, r27                        ; 1
+        brsh    1f                              ; 2
         jmp     rs_overflow
-1:      ret
+1:      ret                                     ;   = 12
 
 rs_overflow:
         ldi     r24, lo8(-5)
@@ -1642,7 +1646,6 @@ catch_restore_n:
 ; ------------------------------------------------------------- output
 ; High-level words are written here as hand-threaded code: a list of
 ; RCALLs, exactly what the kernel's compiler would lay down.
-#define HOLD_SIZE 34
 
 ; EMIT ( c -- )  send a character
         HEADER  "emit", emit

@@ -23,7 +23,6 @@ static cell  *colon_sp;               /* stack at ':' (control-flow check)    */
 static ucell  abort_text;             /* ABORT" text, for the error answer   */
 static ucell  leaves;                 /* LEAVE chain of the innermost loop    */
 
-#define HOLD_SIZE 34                  /* 32 binary digits, sign, spare        */
 
 /* ---- small helpers -------------------------------------------------------- */
 uint8_t mem_cfetch(ucell a)
@@ -263,7 +262,7 @@ WORD(w_move) { return copy(sp, (ucell)sp[1] > (ucell)sp[2]); }
 
 static void allot(cell n)
 {
-    if (n > 0 && (ucell)(g_here + n) > DS_LIMIT - 2 * HOLD_SIZE)
+    if (n > 0 && (ucell)(g_here + n) > DATA_LIMIT)
         forth_throw(E_DICT_FULL);
     g_here += n;
 }
@@ -272,7 +271,7 @@ WORD(w_allot) { NEED(1); allot(POP()); return sp; }
 WORD(w_comma) { NEED(1); ucell a = g_here; allot(2); *(cell *)a = POP(); return sp; }
 WORD(w_ccomma) { NEED(1); ucell a = g_here; allot(1); *(uint8_t *)a = POP(); return sp; }
 WORD(w_align) { allot(g_here & 1); return sp; }
-WORD(w_unused) { PUSH(DS_LIMIT - 2 * HOLD_SIZE - g_here); return sp; }
+WORD(w_unused) { PUSH(DATA_LIMIT - g_here); return sp; }
 WORD(w_fccomma) { NEED(1); comma_byte(POP()); return sp; }
 WORD(w_fcomma) { NEED(1); ucell x = POP(); comma_byte(x); comma_byte(x >> 8); return sp; }
 
