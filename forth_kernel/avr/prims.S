@@ -1965,6 +1965,13 @@ c_tramp:
 
 #include "cwords.inc"
 
+; Budgets and reserved RAM, as absolute ELF symbols for the host's tests.
+        .global jlf_stack_bytes, jlf_budget_flash, jlf_budget_ram, jlf_target_flash
+        .set    jlf_stack_bytes, 2 * DS_CELLS + 2 * DS_GUARD + RS_RESERVE
+        .set    jlf_budget_flash, BUDGET_FLASH
+        .set    jlf_target_flash, TARGET_FLASH
+        .set    jlf_budget_ram, BUDGET_RAM
+
 ; The newest kernel header, as a flash cell (a relocated value, so it stays
 ; right if the linker relaxes code before it).
         .global kernel_latest_hdr
