@@ -1,0 +1,14 @@
+# s += Int32(i) * Int32(i + 7) for i in 0:499: 42415000.
+function mac(m::Int16)
+    s = Int32(0)
+    for i in Int16(0):m
+        s += Int32(i) * Int32(i + Int16(7))
+    end
+    return s
+end
+
+last = Int16(499)
+GPIOR0[] = 0x01
+s = mac(last)
+GPIOR0[] = 0x02
+println(s)
