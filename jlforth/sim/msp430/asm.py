@@ -125,7 +125,7 @@ def encj(cond, target, pc):
 # ---------------------------------------------------------------------------
 # text assembler
 
-def _num(text, labels):
+def _term(text, labels):
     text = text.strip()
     m = re.fullmatch(r"'(.)'", text)
     if m:
@@ -134,16 +134,26 @@ def _num(text, labels):
         return int(text, 0)
     except ValueError:
         pass
-    # simple expressions: label+N / label-N
-    m = re.fullmatch(r'([A-Za-z_.$][\w.$]*)\s*([+-]\s*\w+)?', text)
-    if m and labels is not None:
-        if m.group(1) not in labels:
-            raise KeyError(m.group(1))
-        v = labels[m.group(1)]
-        if m.group(2):
-            v += int(m.group(2).replace(' ', ''), 0)
-        return v
+    if re.fullmatch(r'[A-Za-z_.$][\w.$]*', text) and labels is not None:
+        if text not in labels:
+            raise KeyError(text)
+        return labels[text]
     raise AsmError(f"bad number {text!r}")
+
+
+def _num(text, labels):
+    """A number, character, label, or a sum/difference of those."""
+    text = text.strip()
+    if text.startswith("'"):
+        return _term(text, labels)
+    parts = re.split(r'(?<=[\w.$\s])\s*([+-])\s*', text)
+    if text.startswith('-'):
+        parts = re.split(r'(?<=[\w.$\s])\s*([+-])\s*', text[1:])
+        parts[0] = '-' + parts[0]
+    v = _term(parts[0], labels) if not parts[0].startswith('-') else -_term(parts[0][1:], labels)
+    for op, t in zip(parts[1::2], parts[2::2]):
+        v = v + _term(t, labels) if op == '+' else v - _term(t, labels)
+    return v
 
 
 def parse_operand(text, labels):
