@@ -50,7 +50,6 @@ class Msp430Sim:
         self._out_read = 0
         self.reset_log = []        # (cycle, kind, reason)
         self.error = None
-        self.instructions = None   # not counted (speed); see bench()
         self._init_memory(calibration)
         self._build()
         self.clocks = Clocks(self, clock_hz)
