@@ -511,3 +511,11 @@ def test_until_predicate(fw):
     sim.load_hex(fw["echo"])
     assert sim.run(until=lambda: b"\n" in sim.output(), max_cycles=10**7) == "until"
     assert sim.output().endswith(b"\n")
+
+
+def test_load_elf_same_as_hex(fw):
+    a, b = Msp430Sim(), Msp430Sim()
+    a.load_hex(fw["markers"])
+    b.load(fw["markers"].replace(".hex", ".elf"))
+    assert a.flash_image() == b.flash_image()
+    assert b.run(max_cycles=1000) == "done" and b.cycles == 86
