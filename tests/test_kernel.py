@@ -168,3 +168,16 @@ def test_ctrl_c_breaks_a_running_word(forth):
     raw = forth._read_answer(10)
     assert b"?? spin -28" in raw and raw.endswith(b"\x15\r\n")
     assert forth.run("2 3 * .") == "6 "
+
+
+def test_literal_folding_keeps_meaning(forth):
+    # a literal before + - and or @ c@ ! c! is compiled as one instruction pair
+    forth.run(": t1 5 + ;  : t2 300 - ;  : t3 $f0 and ;  : t4 $0f or ;")
+    assert forth.run("10 t1 . 10 t2 . $ff t3 . $f0 t4 .") == "15 -290 240 255 "
+    forth.run("variable v  : t5 v @ ;  : t6 v ! ;  : t7 $25 c@ ;  : t8 $25 c! ;")
+    assert forth.run("1234 t6 t5 . $20 t8 t7 .") == "1234 32 "
+    # a branch landing between the literal and the word stops the folding
+    forth.run(": t9 0 3 begin >r 1+ r> 5 + dup 20 > until ;")
+    assert forth.run("t9 . .") == "23 4 "
+    forth.run(": ta if 1 else 2 then 10 + ;")
+    assert forth.run("0 ta . -1 ta .") == "12 11 "

@@ -5,7 +5,8 @@
 
 /* kernel words the compiler refers to (labels in prims.S / cwords.inc)     */
 extern const uint8_t compilecomma[], pdoes[], psquote[], pdotquote[],
-    pabortq[], pmarker[], pdo[], pqdo[], qrp[];
+    pabortq[], pmarker[], pdo[], pqdo[], qrp[], plus[], minus[], and[], or[],
+    fetch[], cfetch[], store[], cstore[];
 #define XT(label)      ((uint16_t)(label) | 0x8000)
 
 /* the dictionary starts at the first flash page after the kernel          */

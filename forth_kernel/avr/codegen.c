@@ -43,6 +43,8 @@ static const ucell T_PLOOP[] PROGMEM = { OP_ADD_16, OP_ADC_17, OP_LDY_R24, OP_LD
 static const ucell T_UNLOOP[] PROGMEM = { OP_POP_R17, OP_POP_R16, OP_POP_R15, OP_POP_R14, 0 };
 
 static ucell last_call;         /* where the last call was compiled         */
+static ucell last_lit;          /* where the last literal was compiled      */
+static cell lit_val;            /* ... and its value                        */
 static ucell last_target;       /* newest address a branch lands on         */
 
 void comma_byte(uint8_t b)
@@ -92,10 +94,71 @@ void cg_call(ucell xt)
     }
 }
 
+/* A literal followed by one of these words becomes one instruction pair:
+ *   n +  n -  n and  n or     subi/sbci, andi, ori on TOS      2 cycles
+ *   a @  a c@                 dup, lds (a in RAM)              8 / 7
+ *   a !  a c!                 sts, drop                        8 / 6
+ * (n + and the others cost 12 and more as a literal and a word.)         */
+#define IMM(op, reg, k) ((op) | (((k) & 0xF0) << 4) | (((reg) - 16) << 4) | ((k) & 0x0F))
+#define OP_SUBI 0x5000
+#define OP_SBCI 0x4000
+#define OP_ANDI 0x7000
+#define OP_ORI  0x6000
+#define OP_LDS_R24 0x9180
+#define OP_LDS_R25 0x9190
+#define OP_STS_R24 0x9380
+#define OP_STS_R25 0x9390
+#define OP_CLR_R25 0x2799
+
+static uint8_t fold_literal(ucell xt)
+{
+    if (last_lit + 8 != g_fhere || last_target == g_fhere)
+        return 0;
+    ucell n = lit_val, lo = n & 0xFF, hi = n >> 8, op = 0;
+    uint8_t ram = n < FLASH_BIT;
+    if (xt == XT(plus))
+        op = OP_SUBI, lo = -n & 0xFF, hi = (-n) >> 8;
+    else if (xt == XT(minus))
+        op = OP_SUBI;
+    else if (xt == XT(and))
+        op = OP_ANDI;
+    else if (xt == XT(or))
+        op = OP_ORI;
+    else if (!ram || (xt != XT(fetch) && xt != XT(cfetch) && xt != XT(store) && xt != XT(cstore)))
+        return 0;
+    g_fhere = last_lit;                         /* take the literal back */
+    dict_rollback(g_fhere);
+    last_lit = 0;
+    if (op) {
+        comma_word(IMM(op, 24, lo));
+        comma_word(IMM(op == OP_SUBI ? OP_SBCI : op, 25, hi));
+    } else if (xt == XT(fetch) || xt == XT(cfetch)) {
+        emit(T_DUP);
+        comma_word(OP_LDS_R24);
+        comma_word(n);
+        if (xt == XT(fetch)) {
+            comma_word(OP_LDS_R25);
+            comma_word(n + 1);
+        } else
+            comma_word(OP_CLR_R25);
+    } else {
+        comma_word(OP_STS_R24);
+        comma_word(n);
+        if (xt == XT(store)) {
+            comma_word(OP_STS_R25);
+            comma_word(n + 1);
+        }
+        emit(T_DROP);
+    }
+    return 1;
+}
+
 /* Inline words are copied up to their RET; a kernel word is marked inline
  * only when its code is position independent and has no other RET.       */
 void cg_compile_xt(ucell xt)
 {
+    if (fold_literal(xt))
+        return;
     if (dict_cfetch(xt - 1) & F_INLINE) {
         cg_call(xt);
         return;
@@ -106,6 +169,8 @@ void cg_compile_xt(ucell xt)
 
 void cg_literal(cell x)         /* dup, then TOS = x            6 cycles */
 {
+    last_lit = g_fhere;
+    lit_val = x;
     emit(T_DUP);
     comma_word(OP_LDI_R24 | ((x & 0xF0) << 4) | (x & 0x0F));
     comma_word(OP_LDI_R25 | ((x & 0xF000) >> 4) | ((x >> 8) & 0x0F));
@@ -172,6 +237,11 @@ void cg_resolve(ucell orig)
 }
 
 void cg_until(ucell dest) { emit(T_IF); branch_to(dest); }
+
+ucell cg_begin(void)            /* a backward branch will land here */
+{
+    return last_target = g_fhere;
+}
 void cg_again(ucell dest) { branch_to(dest); }
 
 void cg_do(void) { cg_call(XT(pdo)); }

@@ -82,6 +82,7 @@ ucell cg_if(void);                       /* 0branch forward, returns orig    */
 ucell cg_ahead(void);                    /* branch forward, returns orig     */
 void  cg_resolve(ucell orig);            /* forward branch lands here        */
 void  cg_until(ucell dest);              /* 0branch back                     */
+ucell cg_begin(void);                    /* a backward branch lands here     */
 void  cg_again(ucell dest);              /* branch back                      */
 void  cg_do(void);
 ucell cg_qdo(void);                      /* returns orig of the skip branch  */

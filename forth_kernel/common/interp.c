@@ -477,7 +477,7 @@ WORD(w_else)
     cg_resolve(o);
     return sp;
 }
-WORD(w_begin) { need_compiling(); PUSHTAG(g_fhere, T_DEST); return sp; }
+WORD(w_begin) { need_compiling(); PUSHTAG(cg_begin(), T_DEST); return sp; }
 WORD(w_until) { cg_until(POPTAG(T_DEST)); return sp; }
 WORD(w_again) { cg_again(POPTAG(T_DEST)); return sp; }
 WORD(w_while)
