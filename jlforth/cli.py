@@ -96,6 +96,45 @@ def cmd_run(args) -> int:
         board.close()
 
 
+# ---- compile -------------------------------------------------------------
+def cmd_compile(args) -> int:
+    """Compile FILE.jl and print the Forth (or the AST, or the IR)."""
+    from .errors import CompileError
+    path = Path(args.file)
+    target = _target(args)
+    try:
+        source = path.read_bytes()
+    except OSError as e:
+        raise CliError(f"{path}: cannot read: {e.strerror or e}") from None
+    try:
+        if args.emit == "ast":
+            from .frontend import parse_source
+            from .frontend.ast import dump
+            text = dump(parse_source(source, str(path)))
+        elif args.emit == "ir":
+            from .frontend import frontend
+            from .ir import dump
+            text = dump(frontend(source, str(path), target, optimize=not args.no_opt))
+        else:
+            from .backend import compile_source
+            text = compile_source(source, str(path), target, optimize=not args.no_opt).text()
+    except CompileError as e:
+        print(e.format(), file=sys.stderr)
+        return 1
+    out = sys.stdout
+    if args.output:
+        try:
+            out = open(args.output, "w", encoding="utf-8")
+        except OSError as e:
+            raise CliError(f"{args.output}: cannot write: {e.strerror or e}") from None
+    try:
+        out.write(text if text.endswith("\n") else text + "\n")
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="jlforth", description=__doc__.split("\n")[0] if __doc__ else None)
     p.add_argument("--version", action="version", version=f"jlforth {__version__}")
@@ -109,6 +148,14 @@ def build_parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("term", help="interactive terminal on the target's Forth prompt")
     common(sp)
     sp.set_defaults(func=cmd_term)
+
+    sp = sub.add_parser("compile", help="compile FILE.jl and print the Forth (or --emit ast|ir)")
+    sp.add_argument("file")
+    sp.add_argument("--emit", choices=("forth", "ast", "ir"), default="forth")
+    sp.add_argument("--target", default="atmega328p", help=f"chip ({', '.join(targets.names())})")
+    sp.add_argument("--no-opt", action="store_true", help="skip the optimiser")
+    sp.add_argument("-o", "--output", help="write to this file instead of standard output")
+    sp.set_defaults(func=cmd_compile)
 
     sp = sub.add_parser("run", help="upload FILE.fs or FILE.jl and run it")
     sp.add_argument("file")
