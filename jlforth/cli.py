@@ -135,6 +135,13 @@ def cmd_compile(args) -> int:
     return 0
 
 
+# ---- upload (jlforth/loader) ---------------------------------------------
+def cmd_upload(args) -> int:
+    """Upload FILE.jl or FILE.fs without running it, sending only what changed."""
+    from .loader.command import cmd_upload as upload
+    return upload(args, _target(args), _connect, CliError)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="jlforth", description=__doc__.split("\n")[0] if __doc__ else None)
     p.add_argument("--version", action="version", version=f"jlforth {__version__}")
@@ -162,6 +169,13 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     common(sp)
     sp.set_defaults(func=cmd_run)
+
+    sp = sub.add_parser("upload", help="upload FILE.jl or FILE.fs (only what changed), without running it")
+    sp.add_argument("file")
+    sp.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    sp.add_argument("--clean", action="store_true", help="forget every word on the target first")
+    common(sp)
+    sp.set_defaults(func=cmd_upload)
     return p
 
 

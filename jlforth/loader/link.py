@@ -42,6 +42,12 @@ class Reply:
     error: Optional[ForthError] = None
     raw: bytes = b""
 
+    @property
+    def echoed(self) -> bool:
+        """The answer starts with the line's echo: the kernel that answered is
+        the one the line went to (a reset in between shows up as a banner)."""
+        return self.raw.startswith(self.line.encode("latin-1") + b" ")
+
 
 class ForthLink:
     """One connection to a kernel. ``url`` is anything pyserial opens."""

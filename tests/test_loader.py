@@ -1,0 +1,216 @@
+"""The incremental loader against the simulated Uno, through pyserial.
+
+The program is the 40-word sample (jlforth/loader/sample.py): about 2.3 KB on
+the wire.  ``main`` prints a value computed from the words it calls, so a
+wrong or stale word shows.
+"""
+from __future__ import annotations
+
+import pytest
+
+from jlforth.loader import ForthLink
+from jlforth.loader.sample import expected_main, program
+from jlforth.loader.units import split_units
+from jlforth.loader.upload import Loader, UploadError, UploadInterrupted, pack
+
+
+def units(**kw):
+    return split_units(program(40, **kw), "prog.fs")
+
+
+def loader(link, target, **kw):
+    return Loader.for_target(link, target, **kw)
+
+
+def main_value(link) -> int:
+    return int(link.run("main"))
+
+
+def words(link) -> list[str]:
+    return link.run("words").split()
+
+
+@pytest.fixture
+def full(forth, target):
+    """The sample program uploaded in full; (loader, stats)."""
+    ld = loader(forth, target)
+    stats = ld.upload(units())
+    return ld, stats
+
+
+def test_full_upload_then_nothing_to_send(full, forth):
+    ld, stats = full
+    assert stats.mode == "full" and stats.units == 42 and stats.kept == 0
+    assert stats.bytes > 2000 and stats.lines >= stats.bytes // 81
+    assert main_value(forth) == expected_main()
+    again = ld.upload(units())
+    assert again.bytes == 0 and again.units == 0 and again.kept == 42
+
+
+@pytest.mark.parametrize("edit, resent", [
+    (37, ["f37"]),                       # a leaf: only itself
+    (24, ["f24", "f25", "main"]),        # used by f25 and main: they follow it
+    (2, ["f2"]),                         # early in the program, used by nobody
+])
+def test_one_function_edit_resends_at_most_ten_percent(full, forth, edit, resent):
+    ld, stats = full
+    re = ld.upload(units(edit=edit))
+    assert re.sent_names == resent
+    assert re.bytes <= 0.10 * stats.bytes, (re.bytes, stats.bytes)
+    assert main_value(forth) == expected_main(edit=edit)
+    # and back again: the edited words are replaced once more, nothing else
+    back = ld.upload(units())
+    assert back.sent_names == resent and main_value(forth) == expected_main()
+
+
+def test_every_word_used_by_a_changed_word_is_resent(full, forth):
+    ld, _ = full
+    # f19 is used by f20 (every fifth word calls the one before), f20 by main
+    re = ld.upload(units(edit=19))
+    assert re.sent_names == ["f19", "f20", "main"]
+    re = ld.upload(units(edit=4))             # f4: used by f5 and main; f19 back as it was
+    assert re.sent_names == ["f4", "f5", "f19", "f20", "main"]
+    assert main_value(forth) == expected_main(edit=4)
+
+
+def test_target_error_stops_rolls_back_and_reports_the_location(forth, target):
+    ld = loader(forth, target)
+    bad = units(bad=25)
+    with pytest.raises(UploadError) as e:
+        ld.upload(bad)
+    err = e.value
+    assert err.unit.name == "f25" and err.unit.where == "prog.fs:29"
+    assert err.error.code == -13 and err.error.word == "no-such-word"
+    assert "prog.fs:29: error: in word f25" in str(err)
+    # everything before f25 is there, f25 is not, and nothing half-made is left
+    ws = words(forth)
+    assert "f24" in ws and "f25" not in ws
+    m = ld.state()
+    assert m.tail == [] and m.tail_bytes == 0 and m.units[-1].names == ["f24"]
+    # fixed: the upload goes on from f25
+    fixed = ld.upload(units())
+    assert fixed.sent_names[0] == "f25" and fixed.kept == 26
+    assert main_value(forth) == expected_main()
+
+
+def test_error_after_a_header_was_made_rolls_the_header_back(forth, target):
+    ld = loader(forth, target)
+    src = ": ok1 1 ;\ncreate tbl 1 , 2 , oops ,\n: ok2 2 ;\n"
+    fhere0 = None
+    with pytest.raises(UploadError) as e:
+        ld.upload(split_units(src, "t.fs"))
+    assert e.value.unit.name == "tbl" and e.value.unit.line == 2
+    assert "tbl" not in words(forth)                 # CREATE had linked it: rolled back
+    m = ld.state()
+    assert m.fhere == m.units[-1].end and m.units[-1].names == ["ok1"]
+
+
+def test_host_restart_reupload_sends_nothing(full, board, target):
+    ld, _ = full
+    ld.link.close()
+    link = ForthLink(board.url, baud=target.baud, timeout=20)   # a new host session
+    link.sync()
+    again = loader(link, target).upload(units())
+    assert again.bytes == 0 and again.kept == 42
+    assert main_value(link) == expected_main()
+    link.close()
+
+
+def test_survives_a_board_reset_between_uploads(full, board, forth, target):
+    board.reset()
+    link = ForthLink(board.url, baud=target.baud, timeout=20)
+    link.sync()
+    again = loader(link, target).upload(units())
+    assert again.bytes == 0
+    assert main_value(link) == expected_main()
+    link.close()
+
+
+def _reset_during_line(ld, board, nth: int, at: int):
+    """Make the nth upload line reset the board after ``at`` of its bytes."""
+    port = ld.link.port
+    write = port.write
+    count = {"n": 0}
+
+    def writer(data):
+        if data.endswith(b"\r") and not data.startswith(b"~ls"):
+            count["n"] += 1
+            if count["n"] == nth:
+                write(data[:at])
+                port.flush()
+                board.reset()
+                return write(data[at:])
+        return write(data)
+    port.write = writer
+    return lambda: setattr(port, "write", write)
+
+
+@pytest.mark.parametrize("nth, at", [(6, 40), (12, 0), (20, 79)])
+def test_reset_mid_upload_is_detected_and_the_next_upload_resumes(forth, board, target, nth, at):
+    ld = loader(forth, target)
+    ld.state()                                   # support words in place: count program lines
+    full_bytes = sum(len(l.text) + 1 for l in pack(units(), range(42)))
+    undo = _reset_during_line(ld, board, nth, at)
+    with pytest.raises(UploadInterrupted) as e:
+        ld.upload(units())
+    undo()
+    assert "reset" in str(e.value)
+    resumed = ld.upload(units())
+    assert resumed.kept > 0 and resumed.bytes < full_bytes
+    assert main_value(forth) == expected_main()
+    assert ld.upload(units()).bytes == 0
+
+
+def test_power_cycle_mid_upload_then_resume(forth, board, target):
+    ld = loader(forth, target)
+
+    def cut(line, reply):
+        if cut.n == 8:
+            cut.url = board.power_cycle()        # the port goes away under the loader
+        cut.n += 1
+    cut.n, cut.url = 0, None
+    ld.on_line = cut
+    with pytest.raises(UploadInterrupted):
+        ld.upload(units())
+    link = ForthLink(cut.url, baud=target.baud, timeout=20)
+    link.sync()
+    resumed = loader(link, target).upload(units())
+    assert resumed.kept >= 8 and resumed.units == 42 - resumed.kept
+    assert main_value(link) == expected_main()
+    link.close()
+
+
+def test_no_answer_is_reported_as_an_interruption(forth, target):
+    forth.timeout = 1.5
+    ld = loader(forth, target)
+    src = ": spin begin again ;\nspin\n"
+    with pytest.raises(UploadInterrupted) as e:
+        ld.upload(split_units(src, "s.fs"))
+    assert "no answer" in str(e.value)
+    forth.interrupt()                                  # the word was still running
+    forth.sync()
+    forth.timeout = 20
+    assert forth.run("1 2 + .") == "3 "
+
+
+def test_flash_is_compacted_when_replaced_words_pile_up(full, forth):
+    ld, _ = full
+    ld.GARBAGE_MAX = 150
+    modes = []
+    for k in range(4):
+        modes.append(ld.upload(units(edit=30 + k % 2)).mode)
+    assert "append" in modes and "rollback" in modes
+    ws = words(forth)
+    assert len(ws) == len(set(ws))                     # compacted: every word once
+    assert main_value(forth) == expected_main(edit=31)
+
+
+def test_each_unit_costs_eight_bytes_of_flash(forth, target):
+    ld = loader(forth, target)
+    ld.upload(split_units(": a 1 ;", "a.fs"))
+    before = int(forth.run("fhere u."))
+    ld.upload(split_units(": a 1 ;\n: b 2 ;", "a.fs"))
+    after = int(forth.run("fhere u."))
+    forth.run(": c 2 ;")
+    plain = int(forth.run("fhere u.")) - after
+    assert after - before == plain + 8
