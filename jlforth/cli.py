@@ -147,6 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"jlforth {__version__}")
     sub = p.add_subparsers(dest="verb", metavar="VERB")
 
+    from .image.cli import add_verbs as image_verbs     # build, sim, flash (jlforth/image)
+    image_verbs(sub)
     def common(sp):
         sp.add_argument("--port", help="serial port or pyserial URL; default: a fresh simulated board")
         sp.add_argument("--target", default="atmega328p", help=f"chip ({', '.join(targets.names())})")

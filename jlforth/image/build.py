@@ -290,6 +290,7 @@ def build_file(path: Path, target: Target, **kw) -> Image:
         raise BuildError(f"cannot read: {e}", str(path)) from None
     if path.suffix == ".jl":
         from .julia import julia_to_forth
-        lines = julia_to_forth(path, text, target)
+        lines, entry = julia_to_forth(path, text, target)
+        kw.setdefault("main", entry)
         return build_lines(lines, target, path=str(path), **kw)
     return build_forth(text, target, path=str(path), **kw)

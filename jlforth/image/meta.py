@@ -149,7 +149,7 @@ class MetaCompiler:
     def __init__(self, kernel: Kernel, plan: Optional[dict[int, str]] = None):
         self.k = kernel
         self.plan = plan
-        self.mem = bytearray(b"\xff" * 0x20000)      # indexed by unified address
+        self.mem = bytearray(b"\xff" * 0x40000)      # indexed by unified address (and beyond, to count)
         self.mem[UNIFIED:UNIFIED + len(kernel.flash)] = kernel.flash
         self.ghost = bytearray()
         self.area = "real"

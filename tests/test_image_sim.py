@@ -1,0 +1,291 @@
+"""Built images against the chip itself, on the simulated Uno.
+
+For each program: upload it line by line through the wire protocol (as
+`jlforth run` does), dump flash and EEPROM, build the image of the same
+program on the host and compare byte for byte (the dictionary region up to
+the boot section, and the whole EEPROM).  Then boot the built image: it must
+print what `main` printed on the board it was uploaded to."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import serial
+
+from jlforth import targets
+from jlforth.board.simavr import SimavrBoard
+from jlforth.image import build_forth, build_lines, forth_lines
+from jlforth.image import kernel as kmod
+from jlforth.loader import ForthLink
+
+REPO = Path(__file__).resolve().parents[1]
+T = targets.get("atmega328p")
+
+BASICS = """\
+\\ squares, loops, recursion, variables, CREATE DOES>, strings
+: sq ( n -- n*n ) dup * ;
+: sum-sq ( n -- s ) 0 swap 1+ 1 ?do i sq + loop ;
+: cnt 0 begin 1+ dup 5 = until ;
+: fact ( n -- n! ) dup 1 > if dup 1- recurse * then ;
+variable v  10 constant ten
+: arr create cells allot does> swap cells + ;
+3 arr a
+: greet ." hello, " s" world" type ;
+: t 5 0 do i 3 = if leave then i . loop ;
+: main greet cr 7 fact . 10 sum-sq . cnt .
+  ten v ! 5 v +! v @ . 7 0 a ! 9 2 a !
+  0 a @ 2 a @ + . t cr ;
+"""
+BASICS_OUT = "hello, world\r\n5040 385 5 15 16 0 1 2 \r\n"
+
+FORMS = """\
+( every number form, BASE, doubles, tail calls, immediate words, locals )
+: nums $ff #10 %101 'A' -5 1234567. 2drop + + + + ;
+hex : hx ff 10 + ; decimal
+: dd 100000. d+ ;
+: tail1 nums ;   : tail2 if nums then ;
+: tail3 dup if drop exit then nums ;
+: ch [char] x emit ;  : tk ['] ch execute ;
+: twice postpone dup postpone + ; immediate
+: use2 3 twice ;      : lit3 [ 1 2 + ] literal ;
+: bw begin dup 0> while 1- repeat ;
+: ag begin 1- dup 0= if exit then again ;
+: pl 10 0 do i . 2 +loop ;
+: nest 3 0 do 2 0 do j i + . loop loop ;
+: ab abort" boom" ;
+2variable dv  1 2 2constant two
+: arr2 create does> drop 7 ;  arr2 seven
+create tbl 1 f, 2 f, 3 f, 65 fc, 66 fc,
+: loc 5 >r 6 >r l@ 0 l@ 1 + l! 1 l@ 1 ldrop 2 ;
+: a-very-long-name-that-goes-beyond-thirty-one-chars 1 ;
+: Mixed-Case 2 ;  : odd 1 ; : even 2 ;
+: cmp ['] odd compile, ; immediate   : usecmp cmp ;
+: str s" a string" type ." odd" ." even!" ;
+: rec dup 0> if 1- recurse then ;
+: deep recurse 1 ;
+variable g  : gs 5 g ! g @ 3 + g c! g c@ ;
+12345 100 e!  7 200 ec!
+marker -gone
+: gone1 1 2 3 ;
+-gone
+: main nums . hx . 1. dd d. use2 . lit3 . 5 bw . 5 ag . pl
+  nest seven . 0 loc . two + . str 3 rec . gs . cr ;
+"""
+FORMS_OUT = "330 271 100001 6 3 0 0 0 2 4 6 8 0 1 1 2 2 3 7 11 3 a stringoddeven!0 8 \r\n"
+
+
+def big_program(n=320):
+    """More than 8 KB: calls from the last words to the first are CALLs, not RCALLs."""
+    lines = [": w0 1 ;"] + [f": w{i} w{i - 1} {i} + dup 3 and drop ;" for i in range(1, n)]
+    lines.append(f": main w0 . w{n - 1} . w100 . cr ;")
+    return "\n".join(lines) + "\n"
+
+
+def _big_out(n=320):
+    v = (1 + sum(range(1, n))) & 0xFFFF
+    return f"1 {v - 65536 if v > 32767 else v} 5051 \r\n"
+
+
+FORTH = {"basics": (BASICS, BASICS_OUT), "forms": (FORMS, FORMS_OUT),
+         "big": (big_program(), _big_out())}
+
+
+@pytest.fixture(scope="module")
+def kernel(tmp_path_factory):
+    """One snapshot of the kernel for both sides (it may be rebuilt meanwhile)."""
+    d = tmp_path_factory.mktemp("kernel")
+    shutil.copy(T.kernel_file(".elf"), d / "kernel.elf")
+    shutil.copy(T.kernel_file(".hex"), d / "kernel.hex")
+    return kmod.load(T, d / "kernel.elf", d / "kernel.hex")
+
+
+def fresh_board(hexfile, **kw):
+    return SimavrBoard(hexfile, mcu=T.board["mcu"], freq=T.clock_hz, reset_pc=T.board["reset_pc"],
+                       timeout=300, **kw)
+
+
+def upload(kernel, lines, turnkey=None):
+    """Upload on a fresh board; returns (flash, eeprom, output of main)."""
+    board = fresh_board(kernel.hex_path)
+    try:
+        link = ForthLink(board.url, baud=T.baud, timeout=30)
+        link.sync()
+        for n, line in lines:
+            r = link.send(line)
+            assert not r.error, f"line {n}: {r.error}: {line}"
+        out = None
+        if turnkey:
+            link.run(f"' {turnkey} turnkey")
+        flash, eeprom = board.dump_flash(), board.dump_eeprom()
+        if turnkey:
+            out = link.run(turnkey, timeout=60)
+        link.close()
+        return flash, eeprom, out
+    finally:
+        board.close()
+
+
+def boot(hexp, eep, first=b"\n", settle=1.0, limit=30.0):
+    """Boot an image; returns (board, output after the banner).  The simulated
+    CPU starts on the host's first byte; anything but ESC lets main run."""
+    board = fresh_board(hexp, eeprom=eep)
+    port = serial.serial_for_url(board.url, baudrate=T.baud, timeout=0.05)
+    port.write(first)
+    buf, t0, last = b"", time.monotonic(), time.monotonic()
+    while time.monotonic() - t0 < limit:
+        data = port.read(4096)
+        if data:
+            buf += data
+            last = time.monotonic()
+        elif b"ok\r\n" in buf and time.monotonic() - last > settle:
+            break
+    port.close()
+    text = buf.decode("latin-1")
+    banner, _, rest = text.partition(" ok\r\n")
+    assert banner.startswith("jlforth"), text
+    return board, rest
+
+
+def compare(kernel, img, flash, eeprom):
+    a, e = kernel.dict_start & 0x7FFF, kernel.dict_end & 0x7FFF
+    mine = img.flash()
+    diff = [i for i in range(a, e) if mine[i] != flash[i]]
+    assert not diff, (f"{len(diff)} bytes differ, first at {diff[0]:#06x}: "
+                      f"built {mine[diff[0]]:#04x}, chip {flash[diff[0]]:#04x}")
+    assert mine[:a] == flash[:a]                       # the kernel itself, untouched
+    assert img.eeprom_bytes() == eeprom
+
+
+@pytest.mark.parametrize("name", list(FORTH))
+def test_upload_and_build_are_byte_identical_and_the_image_runs(name, kernel, tmp_path):
+    src, expected = FORTH[name]
+    img = build_forth(src, T, kernel=kernel)
+    flash, eeprom, out = upload(kernel, forth_lines(src), img.turnkey_name)
+    compare(kernel, img, flash, eeprom)
+    assert out == expected
+    hexp, eep = img.write(tmp_path / f"{name}.hex")
+    board, text = boot(hexp, eep)
+    board.close()
+    assert text == expected
+
+
+def test_example_without_main_is_byte_identical(kernel):
+    src = (REPO / "examples" / "hello.fs").read_text()
+    img = build_forth(src, T, kernel=kernel)
+    assert img.turnkey == 0 and "hello from the Uno" in img.output   # ran while building
+    flash, eeprom, _ = upload(kernel, forth_lines(src))
+    compare(kernel, img, flash, eeprom)
+
+
+def _julia_examples():
+    return sorted((REPO / "examples").glob("*.jl"))
+
+
+JULIA_INLINE = """\
+const N = 5
+xs = [3, 1, 2]
+ys = zeros(Int16, 4)
+total = 0
+function sq(x)
+    return x * x
+end
+for i in 1:N
+    global total += sq(i)
+end
+ys[1] = xs[2]
+println("total ", total, " ", xs[1], " ", ys[1])
+"""
+
+
+@pytest.mark.parametrize("path", ["inline"] + [p.name for p in _julia_examples()])
+def test_julia_upload_and_build_are_byte_identical_and_the_image_runs(path, kernel, tmp_path):
+    pytest.importorskip("jlforth.backend")
+    from jlforth.image.julia import julia_to_forth
+    if path == "inline":
+        src, file = JULIA_INLINE, tmp_path / "prog.jl"
+        file.write_text(src)
+    else:
+        file = REPO / "examples" / path
+        src = file.read_text()
+    lines, entry = julia_to_forth(file, src, T)
+    img = build_lines(lines, T, path=str(file), kernel=kernel, main=entry)
+    flash, eeprom, out = upload(kernel, lines, img.turnkey_name)
+    compare(kernel, img, flash, eeprom)
+    hexp, eep = img.write(tmp_path / "prog.hex")
+    board, text = boot(hexp, eep)
+    board.close()
+    assert text == (out or "")
+    if path == "inline":
+        assert text == "total 55 3 1\n"
+
+
+def test_stripped_image_is_smaller_and_runs(kernel, tmp_path):
+    full = build_forth(BASICS, T, kernel=kernel)
+    img = build_forth(BASICS, T, kernel=kernel, strip=True)
+    assert img.program_bytes < full.program_bytes
+    assert {w.name for w in img.words if w.header_bytes} == {"main"}
+    hexp, eep = img.write(tmp_path / "s.hex")
+    board, text = boot(hexp, eep)
+    try:
+        assert text == BASICS_OUT
+        link = ForthLink(board.url, baud=T.baud, timeout=30)
+        link.sync()
+        assert link.send("sq").error.code == -13          # its name is gone
+        assert link.run("main") == BASICS_OUT             # main kept its name
+        assert link.run(": more 2 3 + . ; more") == "5 "  # the dictionary grows on
+        link.close()
+    finally:
+        board.close()
+
+
+def test_no_main_boots_to_the_prompt_with_the_words(kernel, tmp_path):
+    img = build_forth(BASICS, T, kernel=kernel, no_main=True)
+    hexp, eep = img.write(tmp_path / "n.hex")
+    board, text = boot(hexp, eep)
+    try:
+        assert text == ""                                # no turnkey word: the prompt
+        link = ForthLink(board.url, baud=T.baud, timeout=30)
+        link.sync()
+        assert link.run("7 sq .") == "49 "
+        assert link.run("main") == BASICS_OUT
+        link.close()
+    finally:
+        board.close()
+
+
+def test_escape_at_reset_skips_main_and_reset_runs_it_again(kernel, tmp_path):
+    img = build_forth(BASICS, T, kernel=kernel)
+    hexp, eep = img.write(tmp_path / "e.hex")
+    board, text = boot(hexp, eep, first=b"\x1b")
+    try:
+        assert "hello" not in text
+        link = ForthLink(board.url, baud=T.baud, timeout=30)
+        link.sync()
+        assert link.run("3 sq .") == "9 "
+        link.close()
+        port = serial.serial_for_url(board.url, baudrate=T.baud, timeout=0.1)
+        board.reset()                                    # the reset button: main runs
+        buf, t0 = b"", time.monotonic()
+        while BASICS_OUT.encode() not in buf and time.monotonic() - t0 < 20:
+            buf += port.read(4096)
+        port.close()
+        assert BASICS_OUT.encode() in buf
+    finally:
+        board.close()
+
+
+def test_cli_build_then_sim(tmp_path):
+    src = tmp_path / "prog.fs"
+    src.write_text(BASICS)
+    r = subprocess.run([sys.executable, "-m", "jlforth", "build", str(src), "-q"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    r = subprocess.run([sys.executable, "-m", "jlforth", "sim", str(tmp_path / "prog.hex")],
+                       input="7 sq .\n", capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert BASICS_OUT.replace("\r\n", "\n") in r.stdout.replace("\r\n", "\n")
+    assert "7 sq . 49  ok" in r.stdout
