@@ -429,11 +429,7 @@ class ForthBackend:
             else:
                 sig = ",".join(type_abbrev(t) for t in f.argtypes)
                 self.fnames[id(f)] = self.names.make(f"{_ascii_name(f.src_name)}({sig})")
-        data_chunks = []
-        for g in p.globals.values():
-            data_chunks.append(self._global_chunk(g))
-        for a in p.arrays.values():
-            data_chunks.append(self._array_chunk(a))
+        data_chunks = self._data_chunks()
         self.sccs = self._sccs(order)
         position = {id(f): i for i, f in enumerate(order)}
         code_chunks: List[Chunk] = []
@@ -557,72 +553,78 @@ class ForthBackend:
             self.gnames[name] = self.names.make("g." + _ascii_name(name))
         return self.gnames[name]
 
-    def _global_chunk(self, g: ir.GlobalVar) -> Chunk:
-        n = self.gname(g.name)
-        items = [("l", f"\\ global {g.name}::{g.type}" + (f"  {_fmt_loc(g.loc)}" if g.loc else ""))]
-        if is_double(g.type):
-            items += [("t", f"2variable {n}")] + [("t", t) for t in _const_tokens(g.init, g.type)] + \
-                [("t", n), ("t", "2!")]
-        else:
-            items += [("t", f"variable {n}"), ("t", _const_tokens(g.init, g.type)[0]), ("t", n), ("t", "!")]
-        return Chunk("global", n, items, g.loc, f"global {g.name}")
+    def _data_chunks(self) -> List[Chunk]:
+        """Globals and RAM arrays in one block of data space, readonly arrays in flash.
 
-    def _array_chunk(self, a: ir.GlobalArray) -> Chunk:
-        n = self.gname(a.name)
-        size = _elem_size(a.elem)
-        where = "flash" if a.readonly else "RAM"
-        items = [("l", f"\\ array {a.name}::Vector{{{a.elem}}}, {a.length} elements in {where}"
-                       + (f"  {_fmt_loc(a.loc)}" if a.loc else ""))]
-        vals = [_cell_value(v, a.elem) for v in a.init]
-        if a.readonly:
-            # flash: compile the data into the dictionary, then name its address
-            items += [("t", "fhere")]
-            if size == 1:
-                data = list(vals)
-                if len(data) % 2:
-                    data.append(0)                       # keep the dictionary word aligned
-                for lo, hi in zip(data[0::2], data[1::2]):
-                    items += [("t", str(lo | (hi << 8))), ("t", "f,")]   # little-endian pair
-            elif size == 2:
-                for v in vals:
-                    items += [("t", str(_s16(v))), ("t", "f,")]
+        RAM is not part of a flash image and is not cleared at reset, so ``main``
+        starts by copying the block's initial contents from a flash table
+        (``init.data``) and clearing its all-zero tail (``prologue``)."""
+        p = self.p
+        chunks: List[Chunk] = []
+        image = bytearray()          # initial RAM contents, in layout order
+        first = None
+        for g in p.globals.values():
+            n = self.gname(g.name)
+            size = 4 if is_double(g.type) else 2
+            items = [("l", f"\\ global {g.name}::{g.type}" + (f"  {_fmt_loc(g.loc)}" if g.loc else "")),
+                     ("t", f"{'2variable' if size == 4 else 'variable'} {n}")]
+            chunks.append(Chunk("global", n, items, g.loc, f"global {g.name}"))
+            image += _value_bytes(g.init, g.type, size)
+            first = first or n
+        for a in p.arrays.values():
+            n = self.gname(a.name)
+            esize = _elem_size(a.elem)
+            where = "flash" if a.readonly else "RAM"
+            items = [("l", f"\\ array {a.name}::Vector{{{a.elem}}}, {a.length} elements in {where}"
+                           + (f"  {_fmt_loc(a.loc)}" if a.loc else ""))]
+            data = b"".join(_value_bytes(v, a.elem, esize) for v in a.init)
+            if len(data) & 1:
+                data += b"\0"
+            if a.readonly:
+                # compile the data into the dictionary, then name its address
+                items.append(("t", "fhere"))
+                items += _flash_cells(data)
+                items.append(("t", f"constant {n}"))
             else:
-                for v in a.init:
-                    u = v & 0xFFFFFFFF
-                    items += [("t", str(_s16(u >> 16))), ("t", "f,"), ("t", str(_s16(u & 0xFFFF))), ("t", "f,")]
-            items += [("t", f"constant {n}")]
-        else:
-            nbytes = size * a.length
-            nbytes_al = nbytes + (nbytes & 1)
-            items += [("t", f"create {n}")]
-            if all(v == 0 for v in a.init) or (size == 1 and len(set(vals)) == 1):
-                items += [("t", str(nbytes_al)), ("t", "allot"), ("t", n), ("t", str(nbytes)),
-                          ("t", str(vals[0] if vals else 0)), ("t", "fill")]
-            elif size == 1:
-                for v in vals:
-                    items += [("t", str(v)), ("t", "c,")]
-                if nbytes & 1:
-                    items += [("t", "align")]
-            elif size == 2:
-                for v in vals:
-                    items += [("t", str(_s16(v))), ("t", ",")]
-            else:
-                for v in a.init:
-                    u = v & 0xFFFFFFFF
-                    items += [("t", str(_s16(u >> 16))), ("t", ","), ("t", str(_s16(u & 0xFFFF))), ("t", ",")]
-        return Chunk("array", n, items, a.loc, f"array {a.name}")
+                items += [("t", f"create {n}"), ("t", str(len(data))), ("t", "allot")]
+                image += data
+                first = first or n
+            chunks.append(Chunk("array", n, items, a.loc, f"array {a.name}"))
+        self.prologue: List[str] = []
+        if image:
+            nz = len(image.rstrip(b"\0"))
+            nz += nz & 1
+            if nz:
+                items = [("l", f"\\ initial contents of the {len(image)} bytes of RAM data"), ("t", "fhere")]
+                items += _flash_cells(bytes(image[:nz]))
+                items.append(("t", "constant init.data"))
+                chunks.append(Chunk("array", "init.data", items, None, "initial data"))
+                self.prologue += ["init.data", first, str(nz), "cmove"]
+            if len(image) > nz:
+                self.prologue += [first] + ([str(nz), "+"] if nz else []) + [str(len(image) - nz), "0", "fill"]
+        return chunks
+
+
+def _value_bytes(v: int, t: JType, size: int) -> bytes:
+    """The bytes of a value as stored in data space (cells little-endian, doubles as by 2!)."""
+    if size == 1:
+        return bytes([v & 0xFF])
+    if size == 2:
+        return (v & 0xFFFF).to_bytes(2, "little")
+    u = v & 0xFFFFFFFF
+    return (u >> 16).to_bytes(2, "little") + (u & 0xFFFF).to_bytes(2, "little")
+
+
+def _flash_cells(data: bytes) -> list:
+    items = []
+    for k in range(0, len(data), 2):
+        items += [("t", str(_s16(data[k] | (data[k + 1] << 8)))), ("t", "f,")]
+    return items
 
 
 def _s16(v: int) -> int:
     v &= 0xFFFF
     return v - 0x10000 if v >= 0x8000 else v
-
-
-def _cell_value(v: int, t: JType) -> int:
-    """The cell (or byte) stored for value v of type t."""
-    if _elem_size(t) == 1:
-        return v & 0xFF
-    return v
 
 
 def _const_tokens(v: int, t: JType) -> List[str]:
@@ -774,6 +776,10 @@ class FuncGen:
                      f"function {f.src_name}({', '.join(str(t) for t in f.argtypes)})")
 
     def gen_body(self) -> list:
+        if self.is_main and self.be.prologue:
+            self.nl()
+            self.t(*self.be.prologue)
+            self.items.append(("c", "( initial RAM data )"))
         self.stmts(self.f.body, tail=True)
         return self.items
 
