@@ -110,47 +110,49 @@ void cg_call(ucell xt)
 #define OP_STS_R25 0x9390
 #define OP_CLR_R25 0x2799
 
+/* The replacement code, as templates: 1 and 2 stand for the literal n and
+ * n+1; in subi/sbci/andi/ori the constant is filled in, the low byte of n
+ * for r24, the high byte for r25.                                         */
+static const ucell F_ADD[] PROGMEM = { IMM(OP_SUBI, 24, 0), IMM(OP_SBCI, 25, 0), 0 };
+static const ucell F_AND[] PROGMEM = { IMM(OP_ANDI, 24, 0), IMM(OP_ANDI, 25, 0), 0 };
+static const ucell F_OR[] PROGMEM = { IMM(OP_ORI, 24, 0), IMM(OP_ORI, 25, 0), 0 };
+static const ucell F_FETCH[] PROGMEM = { OP_STY_R25, OP_STY_R24, OP_LDS_R24, 1, OP_LDS_R25, 2, 0 };
+static const ucell F_CFETCH[] PROGMEM = { OP_STY_R25, OP_STY_R24, OP_LDS_R24, 1, OP_CLR_R25, 0 };
+static const ucell F_STORE[] PROGMEM = { OP_STS_R24, 1, OP_STS_R25, 2, OP_LDY_R24, OP_LDY_R25, 0 };
+static const ucell F_CSTORE[] PROGMEM = { OP_STS_R24, 1, OP_LDY_R24, OP_LDY_R25, 0 };
+
+/* word, its folded form; the words after the first four need a RAM address */
+static const void *const FOLDS[][2] PROGMEM = {
+    { plus, F_ADD }, { minus, F_ADD }, { and, F_AND }, { or, F_OR },
+    { fetch, F_FETCH }, { cfetch, F_CFETCH }, { store, F_STORE }, { cstore, F_CSTORE },
+};
+
 static uint8_t fold_literal(ucell xt)
 {
     if (last_lit + 8 != g_fhere || last_target == g_fhere)
         return 0;
-    ucell n = lit_val, lo = n & 0xFF, hi = n >> 8, op = 0;
-    uint8_t ram = n < FLASH_BIT;
-    if (xt == XT(plus))
-        op = OP_SUBI, lo = -n & 0xFF, hi = (-n) >> 8;
-    else if (xt == XT(minus))
-        op = OP_SUBI;
-    else if (xt == XT(and))
-        op = OP_ANDI;
-    else if (xt == XT(or))
-        op = OP_ORI;
-    else if (!ram || (xt != XT(fetch) && xt != XT(cfetch) && xt != XT(store) && xt != XT(cstore)))
-        return 0;
-    g_fhere = last_lit;                         /* take the literal back */
-    dict_rollback(g_fhere);
-    last_lit = 0;
-    if (op) {
-        comma_word(IMM(op, 24, lo));
-        comma_word(IMM(op == OP_SUBI ? OP_SBCI : op, 25, hi));
-    } else if (xt == XT(fetch) || xt == XT(cfetch)) {
-        emit(T_DUP);
-        comma_word(OP_LDS_R24);
-        comma_word(n);
-        if (xt == XT(fetch)) {
-            comma_word(OP_LDS_R25);
-            comma_word(n + 1);
-        } else
-            comma_word(OP_CLR_R25);
-    } else {
-        comma_word(OP_STS_R24);
-        comma_word(n);
-        if (xt == XT(store)) {
-            comma_word(OP_STS_R25);
-            comma_word(n + 1);
+    ucell n = lit_val;
+    for (uint8_t i = 0; i < 8; i++) {
+        if (XT(pgm_read_word(&FOLDS[i][0])) != xt || (i > 3 && n >= FLASH_BIT))
+            continue;
+        if (i == 0)
+            n = -n;                             /* n +  is  subi -n       */
+        g_fhere = last_lit;                     /* take the literal back  */
+        dict_rollback(g_fhere);
+        last_lit = 0;
+        const ucell *t = pgm_read_ptr(&FOLDS[i][1]);
+        for (ucell w; (w = pgm_read_word(t)); t++) {
+            if (w <= 2)
+                w = n + w - 1;
+            else if (w >> 12 >= 4 && w >> 12 <= 7) {
+                uint8_t k = w & 0x10 ? n >> 8 : n;
+                w |= ((k & 0xF0) << 4) | (k & 0x0F);
+            }
+            comma_word(w);
         }
-        emit(T_DROP);
+        return 1;
     }
-    return 1;
+    return 0;
 }
 
 /* Inline words are copied up to their RET; a kernel word is marked inline
