@@ -240,7 +240,7 @@ BATCH = 24
 CALLS = 3
 
 
-@settings(max_examples=int(__import__("os").environ.get("PROP_EXAMPLES", "25")), deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
+@settings(max_examples=int(__import__("os").environ.get("PROP_EXAMPLES", "20")), deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(seed=st.integers(0, 2 ** 32 - 1))
 def test_random_expressions_agree_with_the_julia_model(jl, seed):

@@ -676,18 +676,15 @@ class FuncGen:
     def layout(self):
         f = self.f
         self.P = sum(cells(p.type) for p in f.params)
-        local_cells = [(v, cells(v.type)) for v in f.locals if cells(v.type)]
-        self.L = sum(c for _, c in local_cells) + self.extra
+        offsets, local_total = share_slots(f)
+        self.L = local_total + self.extra
         self.F = self.P + self.L
         if self.F > MAX_FRAME:
             what = "the top-level code" if self.is_main else f"function {f.src_name}"
             self.err(f"{what} needs {self.F} cells of arguments and locals; "
                      f"the target allows {MAX_FRAME} (split it into smaller functions)")
-        off = 0
-        for v, c in local_cells:
-            self.slots[id(v)] = off
-            off += c
-        self.extra_base = off
+        self.slots.update(offsets)
+        self.extra_base = local_total
         s = 0
         for p in f.params:
             self.slots[id(p)] = self.L + s
@@ -1582,6 +1579,127 @@ class FuncGen:
         else:
             self.cond(e)
             self.t("0=")
+
+
+def share_slots(f: ir.Function) -> Tuple[Dict[int, int], int]:
+    """Frame offsets for the locals of f, sharing cells between locals whose lifetimes
+    do not overlap (temporaries of the optimiser and the checker are many and short).
+
+    Positions number the nodes in evaluation order; a local lives from its first to
+    its last occurrence, extended over a whole loop when its value is carried around
+    the loop (first occurrence before the loop, or a read before any write inside it).
+    Locals read before they are written (annotated locals read as 0) get a cell of
+    their own, which the entry code clears."""
+    pos = [0]
+    first: Dict[int, int] = {}
+    last: Dict[int, int] = {}
+    first_is_read: Dict[int, bool] = {}
+    loops: List[Tuple[int, int, set, set]] = []     # (start, end, vars seen, vars read first)
+    active: List[Tuple[int, set, set]] = []
+    local_ids = {id(v) for v in f.locals}
+
+    def occur(v, write: bool):
+        k = id(v)
+        if k not in local_ids:
+            return
+        pos[0] += 1
+        if k not in first:
+            first[k] = pos[0]
+            first_is_read[k] = not write
+        last[k] = pos[0]
+        for _start, seen, readfirst in active:
+            if k not in seen:
+                seen.add(k)
+                if not write:
+                    readfirst.add(k)
+
+    def expr(e):
+        if e is None:
+            return
+        if isinstance(e, ir.LocalGet):
+            occur(e.var, False)
+            return
+        if isinstance(e, ir.LetExpr):
+            expr(e.value)
+            occur(e.var, True)
+            expr(e.body)
+            return
+        for c in e.children():
+            expr(c)
+
+    def loop(body_fn, var=None):
+        start = pos[0] + 1
+        seen, readfirst = set(), set()
+        active.append((start, seen, readfirst))
+        if var is not None:
+            occur(var, True)            # written by the loop header every iteration
+        body_fn()
+        active.pop()
+        pos[0] += 1
+        loops.append((start, pos[0], seen, readfirst))
+        if var is not None:
+            occur(var, False)
+
+    def stmts(body):
+        for s in body:
+            stmt(s)
+
+    def stmt(s):
+        pre = getattr(s, "pre", None)
+        if pre is not None:
+            stmt(pre)
+        if isinstance(s, ir.Assign):
+            expr(s.value)
+            occur(s.var, True)
+        elif isinstance(s, ir.If):
+            expr(s.cond)
+            stmts(s.then)
+            stmts(s.orelse)
+        elif isinstance(s, ir.While):
+            loop(lambda: (expr(s.cond), stmts(s.body)))
+        elif isinstance(s, ir.ForRange):
+            expr(s.start)
+            expr(s.step)
+            expr(s.stop)
+            loop(lambda: stmts(s.body), s.var)
+        else:
+            for c in s.children():
+                if isinstance(c, ir.Expr):
+                    expr(c)
+                else:
+                    stmt(c)
+
+    stmts(f.body)
+    for start, end, seen, readfirst in loops:
+        for k in seen:
+            if first[k] < start or k in readfirst:
+                first[k] = min(first[k], start)
+                last[k] = max(last[k], end)
+    offsets: Dict[int, int] = {}
+    total = 0
+    pools: Dict[int, List[List[int]]] = {1: [], 2: []}     # size -> [[offset, busy until]]
+    order = sorted((v for v in f.locals if cells(v.type)), key=lambda v: first.get(id(v), 0))
+    for v in order:
+        c = cells(v.type)
+        k = id(v)
+        if k not in first:              # never used: still gets a cell (cheap, rare)
+            offsets[k] = total
+            total += c
+            continue
+        if first_is_read[k]:
+            offsets[k] = total
+            total += c
+            continue
+        for slot in pools[c]:
+            if slot[1] < first[k]:
+                slot[1] = last[k]
+                offsets[k] = slot[0]
+                break
+        else:
+            pools[c].append([total, last[k]])
+            offsets[k] = total
+            total += c
+    return offsets, total
 
 
 class _NeedMoreSlots(Exception):
