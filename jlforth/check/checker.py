@@ -1165,6 +1165,7 @@ class Checker:
                 out.extend(self.print_value(a))
         if e.func.id == "println":
             out.append(ir.PrintStr("\n", e.loc))
+        out = self._arguments_before_printing(out)
         merged: List[ir.Stmt] = []
         for s in out:
             if isinstance(s, ir.PrintStr) and merged and isinstance(merged[-1], ir.PrintStr):
@@ -1172,6 +1173,29 @@ class Checker:
             else:
                 merged.append(s)
         return merged
+
+    def _arguments_before_printing(self, out: List[ir.Stmt]) -> List[ir.Stmt]:
+        """Julia evaluates every argument of print before printing anything: when an
+        argument may print, raise or have side effects after something was printed,
+        the values up to it are computed into temporaries first."""
+        from ..opt.fold import is_pure
+        last = -1
+        for i, s in enumerate(out):
+            if (isinstance(s, ir.Print) and not is_pure(s.value)) or isinstance(s, ir.ExprStmt):
+                last = i
+        if last <= 0 or not any(isinstance(s, (ir.Print, ir.PrintStr)) for s in out[:last]):
+            return out
+        pre: List[ir.Stmt] = []
+        rest: List[ir.Stmt] = []
+        for i, s in enumerate(out):
+            if i <= last and isinstance(s, ir.Print):
+                _, ref = self.bind_stmt(s.value, pre)
+                rest.append(ir.Print(ref, s.loc))
+            elif i <= last and isinstance(s, ir.ExprStmt):
+                pre.append(s)
+            else:
+                rest.append(s)
+        return pre + rest
 
     def print_value(self, node: ast.Node) -> List[ir.Stmt]:
         if isinstance(node, ast.StrLit):
