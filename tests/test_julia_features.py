@@ -673,3 +673,19 @@ def test_forth_macro(jl):
         d = @forth(Int32, "m*", a, b)
         println(" ", s, " ", d)
     """) == lines("* 42 440")
+
+
+def test_print_evaluates_all_arguments_first(jl):
+    # Julia computes every argument before printing: output of a call in the
+    # arguments comes first, and an error in an argument prints nothing
+    r = jl.run(dedent("""
+        function noisy(x::Int16)
+            print("<", x, ">")
+            x
+        end
+        println("a ", noisy(Int16(1)), " b ", noisy(Int16(2)))
+        d = Int16(0)
+        println("never shown ", Int16(1) ÷ d)
+    """))
+    assert r.output == "<1><2>a 1 b 2\n"
+    assert r.error.code == -10 and r.error.line == 8
