@@ -204,7 +204,7 @@ def _render(items, width: int, comments: bool) -> List[str]:
         if kind == "l":
             if comments:
                 flush()
-                lines.append(val)
+                lines.append(val if len(val) <= width else val[: width - 3] + "...")
             continue
         if kind == "c" and not comments:
             continue
@@ -348,7 +348,11 @@ class _Loop:
 def _fmt_loc(loc: Optional[Loc]) -> str:
     if loc is None:
         return ""
-    return f"{loc.file}:{loc.line}"
+    return f"{_basename(loc.file)}:{loc.line}"
+
+
+def _basename(path: str) -> str:
+    return re.split(r"[/\\]", path)[-1]
 
 
 def _forth_tokens(text: str) -> List[str]:
@@ -455,7 +459,7 @@ class ForthBackend:
                     items.append(("nl", 2))
                 items.extend(("c" if t.startswith("( ") else "t", t) for t in _forth_tokens(line))
             helper_chunks.append(Chunk("helper", h, items, None, "run-time helper"))
-        head = Chunk("comment", "", [("l", f"\\ {file}: compiled by jlforth for "
+        head = Chunk("comment", "", [("l", f"\\ {_basename(file)}: compiled by jlforth for "
                                            f"{getattr(self.target, 'name', 'a 16-bit target')}")])
         chunks = [head] + helper_chunks + data_chunks + code_chunks
         return ForthProgram(chunks, self.fnames[id(p.main)] if p.main is not None else "main",
@@ -738,7 +742,7 @@ class FuncGen:
         f = self.f
         head: list = []
         if self.is_main:
-            head.append(("l", f"\\ top-level code of {f.loc.file if f.loc else self.be.p.source_file}"))
+            head.append(("l", f"\\ top-level code of {_basename(f.loc.file if f.loc else self.be.p.source_file)}"))
         else:
             params = ", ".join(f"{p.name}::{p.type}" for p in f.params)
             head.append(("l", f"\\ {f.src_name}({params})::{f.ret}  {_fmt_loc(f.loc)}"))
