@@ -185,7 +185,7 @@ def _julia_examples():
     return sorted((REPO / "examples").glob("*.jl"))
 
 
-JULIA_INLINE = """\
+JULIA = {"inline": ("""\
 const N = 5
 xs = [3, 1, 2]
 ys = zeros(Int16, 4)
@@ -198,15 +198,61 @@ for i in 1:N
 end
 ys[1] = xs[2]
 println("total ", total, " ", xs[1], " ", ys[1])
-"""
+""", "total 55 3 1\n"),
+    # Int32, UInt8 arrays, nested loops with break/continue (the backend's jl.dig)
+    "loops": ("""\
+function collatz(n::Int32)
+    steps = 0
+    while n != 1
+        if n % 2 == 0
+            n = n ÷ 2
+        else
+            n = 3*n + 1
+        end
+        steps += 1
+    end
+    return steps
+end
+function firstpair(limit)
+    found = 0
+    for i in 1:limit
+        for j in 1:limit
+            if j > i
+                break
+            end
+            if (i * j) % 7 != 3
+                continue
+            end
+            found = i * 100 + j
+            break
+        end
+        if found != 0
+            break
+        end
+    end
+    return found
+end
+buf = zeros(UInt8, 8)
+for k in 1:8
+    buf[k] = UInt8(k * 3)
+end
+s = 0
+for k in 1:8
+    global s += buf[k]
+end
+big = Int32(100000) * 3
+println("collatz ", collatz(Int32(27)), " pair ", firstpair(10), " sum ", s, " big ", big)
+println(true, ' ', 'x', ' ', -7 ÷ 2, ' ', 0x1f)
+""", "collatz 111 pair 301 sum 108 big 300000\ntrue x -3 31\n"),
+}
 
 
-@pytest.mark.parametrize("path", ["inline"] + [p.name for p in _julia_examples()])
+@pytest.mark.parametrize("path", list(JULIA) + [p.name for p in _julia_examples()])
 def test_julia_upload_and_build_are_byte_identical_and_the_image_runs(path, kernel, tmp_path):
     pytest.importorskip("jlforth.backend")
     from jlforth.image.julia import julia_to_forth
-    if path == "inline":
-        src, file = JULIA_INLINE, tmp_path / "prog.jl"
+    if path in JULIA:
+        src, file = JULIA[path][0], tmp_path / "prog.jl"
         file.write_text(src)
     else:
         file = REPO / "examples" / path
@@ -219,8 +265,14 @@ def test_julia_upload_and_build_are_byte_identical_and_the_image_runs(path, kern
     board, text = boot(hexp, eep)
     board.close()
     assert text == (out or "")
-    if path == "inline":
-        assert text == "total 55 3 1\n"
+    if path in JULIA:
+        assert text == JULIA[path][1]
+    small = build_lines(lines, T, path=str(file), kernel=kernel, main=entry, strip=True)
+    assert small.program_bytes < img.program_bytes
+    hexp, eep = small.write(tmp_path / "small.hex")
+    board, text = boot(hexp, eep)
+    board.close()
+    assert text == (out or "")
 
 
 def test_stripped_image_is_smaller_and_runs(kernel, tmp_path):
@@ -289,3 +341,97 @@ def test_cli_build_then_sim(tmp_path):
     assert r.returncode == 0, r.stderr
     assert BASICS_OUT.replace("\r\n", "\n") in r.stdout.replace("\r\n", "\n")
     assert "7 sq . 49  ok" in r.stdout
+
+
+# ---- random programs: every construct the compiler has, in random company ----
+KERNEL_WORDS = ("dup drop swap over rot -rot nip tuck ?dup 2dup 2drop + - and or xor "
+                "invert negate abs 1+ 1- 2* 2/ cells cell+ = <> < > u< 0= 0< @ c@ ! c! "
+                "+! * / mod min max i j unloop >r r> r@ emit . cr type count execute "
+                "s>d d+ dnegate um* fill move here depth pick lshift rshift").split()
+
+
+def random_program(seed: int, words: int = 40) -> str:
+    import random
+    rnd = random.Random(seed)
+    defined, lines = [], []
+
+    def lit():
+        return rnd.choice([str(rnd.randint(-40, 300)), str(rnd.randint(-32768, 65535)),
+                           f"${rnd.randint(0, 0xFFFF):x}", f"%{rnd.randint(0, 31):b}",
+                           f"#{rnd.randint(0, 999)}", f"'{rnd.choice('aZ0~')}'",
+                           f"{rnd.randint(-99999, 99999)}.", str(rnd.randint(0x100, 0x8FF)),
+                           str(rnd.randint(0x8000, 0xFFFF))])
+
+    def simple():
+        r = rnd.random()
+        if r < 0.30:
+            return [lit()]
+        if r < 0.55:
+            return [rnd.choice(KERNEL_WORDS)]
+        if r < 0.70 and defined:
+            return [rnd.choice(defined)]
+        if r < 0.75:
+            return [lit() + " " + rnd.choice("+ - and or @ c@ ! c!".split())]   # folding
+        if r < 0.80:
+            return [rnd.choice(['." hi there"', 's" abc"', 'abort" no"', '." "', 's" odd1"'])]
+        if r < 0.85:
+            return [rnd.choice(["l@", "l!", "ldrop"]) + " " + str(rnd.randint(0, 5))]
+        if r < 0.90:
+            return [rnd.choice(["[char] q", "postpone dup", "postpone if", "[ 1 2 + ] literal",
+                                "recurse", "exit"] + [f"['] {w}" for w in defined[-3:]])]
+        return [lit()]
+
+    def body(depth):
+        out = []
+        for _ in range(rnd.randint(1, 6)):
+            r = rnd.random()
+            if depth < 3 and r < 0.12:
+                out += ["if"] + body(depth + 1) + (["else"] + body(depth + 1) if rnd.random() < .5
+                                                    else []) + ["then"]
+            elif depth < 3 and r < 0.18:
+                out += ["begin"] + body(depth + 1) + ["until"]
+            elif depth < 3 and r < 0.23:
+                out += ["begin"] + body(depth + 1) + ["while"] + body(depth + 1) + ["repeat"]
+            elif depth < 3 and r < 0.26:
+                out += ["begin"] + body(depth + 1) + ["again"]
+            elif depth < 3 and r < 0.33:
+                inner = body(depth + 1)
+                if rnd.random() < 0.4:
+                    inner += ["if", "leave", "then"]
+                out += [rnd.choice(["do", "?do"])] + inner + [rnd.choice(["loop", "+loop"])]
+            else:
+                out += simple()
+        return out
+
+    for n in range(words):
+        r = rnd.random()
+        name = rnd.choice(["w", "W", "word-", "x"]) + str(n) + rnd.choice(["", "!", "?", "ab"])
+        if r < 0.08:
+            lines.append(f"variable {name}")
+        elif r < 0.13:
+            v = lit()
+            lines.append(f"{v} {'2drop 5 ' if v.endswith('.') else ''}constant {name}")
+        elif r < 0.16:
+            lines.append(f"create {name} {rnd.randint(0, 9)} allot")
+        elif r < 0.18:
+            lines.append(f"1 2 2constant {name}  2variable {name}v")
+        else:
+            toks = [":", name] + body(0) + [";"]
+            line = ""
+            for t in toks:                   # packed lines (an item is never split)
+                if len(line) + len(t) + 1 > 78:
+                    lines.append(line)
+                    line = t
+                else:
+                    line = f"{line} {t}" if line else t
+            lines.append(line)
+        defined.append(name)
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_random_programs_are_byte_identical(seed, kernel):
+    src = random_program(seed)
+    img = build_forth(src, T, kernel=kernel)
+    flash, eeprom, _ = upload(kernel, forth_lines(src))
+    compare(kernel, img, flash, eeprom)
