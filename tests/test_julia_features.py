@@ -486,6 +486,61 @@ def test_break_and_continue_deep_in_ifs(jl):
     """) == lines("1 2 3 five 5 ", "1 2 3 7 6")
 
 
+DEEP_LOOPS = """
+function f(n::Int16)
+    total = Int16(0)
+    for i in 1:n
+        if i > Int16(3)
+            if isodd(i)
+                if i > Int16(8)
+                    break
+                end
+                print("odd ", i, " ")
+                if i == Int16(7)
+                    continue
+                end
+            else
+                if i == Int16(6)
+                    print("six ")
+                    continue
+                end
+                total += i
+            end
+        end
+        print(i, "; ")
+    end
+    println()
+    j = Int16(0)
+    while j < n
+        j += Int16(1)
+        if j > Int16(2)
+            if iseven(j)
+                if j == Int16(8)
+                    break
+                end
+                continue
+            end
+            if j == Int16(5)
+                print("five ")
+            else
+                print("x ")
+            end
+        end
+    end
+    println(total, " ", j)
+end
+f(Int16(20))
+"""
+
+
+def test_break_and_continue_three_ifs_deep(jl):
+    # the control-flow stack needs reordering deeper than one entry: [ n jl.dig ]
+    assert "jl.dig" in jl.compile(DEEP_LOOPS).text()
+    # for: 1-3 plain; 4 even; 5 odd; 6 "six" continue; 7 odd continue; 8 even; 9 odd > 8: break
+    # while: 3 x, 4 continue, 5 five, 6 continue, 7 x, 8 break
+    assert jl.output(DEEP_LOOPS) == lines("1; 2; 3; 4; odd 5 5; six odd 7 8; ", "x five x 12 8")
+
+
 def test_short_circuit_and_not(jl):
     assert run(jl, """
         calls = 0
@@ -556,13 +611,39 @@ def test_recursion_and_mutual_recursion(jl):
     assert run(jl, """
         fact(n::Int32)::Int32 = n <= Int32(1) ? Int32(1) : n * fact(n - Int32(1))
         function is_ev(n::Int16)::Bool
-            n == Int16(0) ? true : is_od(n - Int16(1))
+            if n == Int16(0)
+                return true
+            end
+            is_od(n - Int16(1))
         end
         function is_od(n::Int16)::Bool
-            n == Int16(0) ? false : is_ev(n - Int16(1))
+            if n == Int16(0)
+                return false
+            end
+            is_ev(n - Int16(1))
         end
-        println(fact(Int32(12)), " ", is_ev(Int16(10)), " ", is_od(Int16(7)), " ", is_ev(Int16(7)))
-    """) == lines("479001600 true true false")
+        println(fact(Int32(12)), " ", is_ev(Int16(10)), " ", is_od(Int16(7)), " ", is_ev(Int16(7)),
+                " ", is_od(Int16(100)))
+    """) == lines("479001600 true true false false")
+
+
+def test_mutual_recursion_goes_through_a_flash_cell(jl):
+    src = dedent("""
+        function ping(n::Int16)
+            n <= Int16(0) && return
+            print("ping ")
+            pong(n - Int16(1))
+        end
+        function pong(n::Int16)
+            n <= Int16(0) && return
+            print("pong ")
+            ping(n - Int16(1))
+        end
+        ping(Int16(3))
+    """)
+    text = jl.compile(src).text()
+    assert "fhere -1 f, constant '" in text and "@ execute" in text
+    assert jl.output(src) == "ping pong ping "
 
 
 def test_union_return_used_as_a_statement(jl):

@@ -412,7 +412,7 @@ class ForthBackend:
         self.used_helpers: List[str] = []
         self.fnames: Dict[int, str] = {}         # id(ir.Function) -> Forth name
         self.gnames: Dict[str, str] = {}         # global/array name -> Forth name
-        self.deferred: Dict[int, str] = {}       # id(func) -> variable holding its xt
+        self.deferred: Dict[int, str] = {}       # id(func) -> flash cell holding its xt
 
     # .............................................................. helpers
     def helper(self, name: str) -> str:
@@ -443,8 +443,13 @@ class ForthBackend:
                 if position[id(callee)] > i and id(callee) not in self.deferred:
                     vname = self.names.make("'" + self.fnames[id(callee)])
                     self.deferred[id(callee)] = vname
-                    code_chunks.append(Chunk("link", vname, [("t", f"variable {vname}")],
-                                             callee.loc, "forward reference"))
+                    # a cell in flash (so it survives a reset and belongs to an image),
+                    # filled in once the word is defined
+                    code_chunks.append(Chunk("link", vname, [
+                        ("l", f"\\ {self.fnames[id(callee)]} is called before its definition: "
+                              "through this cell"),
+                        ("t", "fhere"), ("t", "-1"), ("t", "f,"), ("t", f"constant {vname}")],
+                        callee.loc, "forward reference"))
             gen = FuncGen(self, f, position, i)
             code_chunks.append(gen.generate())
             if id(f) in self.deferred:
@@ -989,6 +994,13 @@ class FuncGen:
                 last_const = stop_c
                 self.fetch(ctr, c)
                 self.const(stop_c, t)
+                self.compare_tokens("le" if step_c > 0 else "ge", t)
+                guard = self.IF()
+            elif abs(step_c) == 1 and _stable_local(s.stop, s):
+                # `for i in 1:n` with n a local the body does not assign: n is the last value
+                last_slot = self.var_off(s.stop.var)
+                self.fetch(ctr, c)
+                self.fetch(last_slot, c)
                 self.compare_tokens("le" if step_c > 0 else "ge", t)
                 guard = self.IF()
             else:
@@ -1545,6 +1557,12 @@ class FuncGen:
             if op == "ne":
                 self.t("0=")
             return
+        if isinstance(b, ir.Const) and b.value == 0 and is_double(t) and is_signed(t) and op in ("lt", "ge"):
+            self.val(a)
+            self.t("nip", "0<")             # the sign of the high cell
+            if op == "ge":
+                self.t("0=")
+            return
         self.val(a)
         self.val(b)
         self.compare_tokens(op, t)
@@ -1665,7 +1683,8 @@ def share_slots(f: ir.Function) -> Tuple[Dict[int, int], int]:
             expr(s.start)
             expr(s.step)
             expr(s.stop)
-            loop(lambda: stmts(s.body), s.var)
+            # the stop may be read again at the end of every iteration (see s_ForRange)
+            loop(lambda: (stmts(s.body), expr(s.stop)), s.var)
         else:
             for c in s.children():
                 if isinstance(c, ir.Expr):
@@ -1704,6 +1723,14 @@ def share_slots(f: ir.Function) -> Tuple[Dict[int, int], int]:
             offsets[k] = total
             total += c
     return offsets, total
+
+
+def _stable_local(e: ir.Expr, loop: ir.ForRange) -> bool:
+    """A local (not the loop variable) that the loop body never assigns."""
+    if not isinstance(e, ir.LocalGet) or e.var is loop.var:
+        return False
+    return not any(isinstance(n, ir.Assign) and n.var is e.var for n in ir.walk_stmts(loop.body)) and \
+        not any(isinstance(n, ir.LetExpr) and n.var is e.var for n in ir.walk_stmts(loop.body))
 
 
 class _NeedMoreSlots(Exception):
