@@ -36,6 +36,8 @@ def cmd_build(args) -> int:
     target = _target(args)
     src = Path(args.file)
     out = Path(args.output) if args.output else src.with_suffix(".hex")
+    if args.keep and not args.strip:
+        return _err("--keep names the words --strip keeps; add --strip")
     if out.suffix != ".hex":
         return _err(f"{out}: the image is an Intel HEX file; name it *.hex")
     try:
