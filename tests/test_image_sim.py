@@ -435,3 +435,23 @@ def test_random_programs_are_byte_identical(seed, kernel):
     img = build_forth(src, T, kernel=kernel)
     flash, eeprom, _ = upload(kernel, forth_lines(src))
     compare(kernel, img, flash, eeprom)
+
+
+def test_cli_sim_bridges_a_terminal(tmp_path):
+    """In a terminal: keys go to the chip as typed, Ctrl-] leaves."""
+    pexpect = pytest.importorskip("pexpect")
+    src = tmp_path / "prog.fs"
+    src.write_text(BASICS)
+    r = subprocess.run([sys.executable, "-m", "jlforth", "build", str(src), "-q"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    c = pexpect.spawn(sys.executable, ["-m", "jlforth", "sim", str(tmp_path / "prog.hex")],
+                      timeout=30)
+    try:
+        c.expect_exact("0 1 2 ")
+        c.send("5 sq .\r")
+        c.expect_exact("25  ok")
+        c.send("\x1d")
+        c.expect(pexpect.EOF)
+    finally:
+        c.close(force=True)
