@@ -142,6 +142,12 @@ def cmd_upload(args) -> int:
     return upload(args, _target(args), _connect, CliError)
 
 
+def cmd_repl(args) -> int:
+    """The Julia REPL on a live target (jlforth/repl.py)."""
+    from .repl import main as repl_main
+    return repl_main(args, _target(args), _connect, CliError)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="jlforth", description=__doc__.split("\n")[0] if __doc__ else None)
     p.add_argument("--version", action="version", version=f"jlforth {__version__}")
@@ -178,6 +184,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--clean", action="store_true", help="forget every word on the target first")
     common(sp)
     sp.set_defaults(func=cmd_upload)
+
+    sp = sub.add_parser("repl", help="Julia REPL on the target")
+    sp.add_argument("file", nargs="?", help="a program to load first (its functions can be called)")
+    common(sp)
+    sp.set_defaults(func=cmd_repl)
     return p
 
 

@@ -95,11 +95,21 @@ def test_packing_keeps_every_word_in_order(body, nwords):
     assert sent[len("decimal "):] == " ".join(u.text + f" ~jl {u.hash}" for u in us)
 
 
+def test_support_words_fit_the_input_line():
+    assert all(len(line) <= 80 for line in mf.SUPPORT)
+
+
 def test_manifest_parse():
-    out = ("1 BC98 BC80 201 BC80 201 5857 5A59 \r\n"
-           "BC80 BC76 6203 7261 FF00 CFEA v\r\n"
-           "BC76 BC4C BC4C 1FF 6261 6463 bar\r\n"
-           "BC4C BB62 BB62 1FF 2D2D 2D2D foo")
+    # support words end at BC4C (base trailer ----); foo, then bar and v in one unit
+    out = ("2 BC98 BC80 201\r\n"
+           "BC80 v\r\n"
+           "BC76 bar\r\n"
+           "BC4C foo\r\n"
+           "b BB62\r\n"
+           "t BC44 BB62 1FF ----\r\n"
+           "t BC58 8000 0 ABCD\r\n"              # a candidate that is code: rejected
+           "t BC6E BC4C 1FF abcd\r\n"
+           "t BC90 BC80 201 WXYZ")
     m = mf.parse(out)
     assert m.installed and m.base.hash == "----" and m.base.end == 0xBC4C
     assert [(u.names, u.hash) for u in m.units] == [(["foo"], "abcd"), (["bar", "v"], "WXYZ")]
@@ -108,13 +118,27 @@ def test_manifest_parse():
     assert mf.rollback_line(m.units[0].trailer) == "$bc76 $bc4c $1ff ~rb"
 
 
+def test_manifest_units_may_start_with_data():
+    # "fhere 1 f, 2 f, constant tbl": four data bytes, then the header
+    out = ("2 BC60 BC50 1FF\r\n"
+           "BC50 tbl\r\n"
+           "b BB62\r\n"
+           "t BC44 BB62 1FF ----\r\n"
+           "t BC58 BC50 1FF 0123")
+    m = mf.parse(out)
+    assert [(u.names, u.hash, u.start) for u in m.units] == [(["tbl"], "0123", 0xBC4C)]
+
+
 def test_manifest_parse_with_a_tail():
-    # "x" typed by hand after the last unit: its header is not preceded by a trailer
-    out = ("1 BCA0 BC98 201 0 0 0 0 \r\n"
-           "BC98 BC80 1 2 3 4 x\r\n"
-           "BC80 BC76 6203 7261 FF00 CFEA v\r\n"
-           "BC76 BC4C BC4C 1FF 6261 6463 bar\r\n"
-           "BC4C BB62 BB62 1FF 2D2D 2D2D foo")
+    # "x" typed by hand after the last unit
+    out = ("2 BCA0 BC98 201\r\n"
+           "BC98 x\r\n"
+           "BC80 v\r\n"
+           "BC76 bar\r\n"
+           "BC4C foo\r\n"
+           "b BB62\r\n"
+           "t BC44 BB62 1FF ----\r\n"
+           "t BC6E BC4C 1FF abcd")
     m = mf.parse(out)
     assert len(m.units) == 1 and m.units[0].names == ["foo"]
     assert m.tail == ["bar", "v", "x"] and m.tail_bytes == 0xBCA0 - 0xBC76

@@ -1,30 +1,37 @@
 """What is on the target: the manifest, kept in the dictionary itself.
 
 Every unit the loader uploads is followed in flash by an 8-byte *trailer*,
-laid down by the support word ``~jl`` on the same line as the unit's end::
+laid down by the support word ``~jl`` on the same line as the unit's end
+(at an even address)::
 
     : fib ... ;  ~jl Xy3q          →   [latest][here]['X''y']['3''q']
 
 ``latest`` and ``here`` are the dictionary pointers after the unit (so the
-next unit starts at the trailer's end: rolling back to a trailer is
+next unit starts at the trailer's end, and rolling back to a trailer is
 ``end latest here (marker)``) and the four characters are the unit's hash.
-A trailer is recognised in front of a header whose link equals the
-trailer's ``latest`` (or at ``fhere`` when its ``latest`` is ``LATEST``),
-so a unit needs no header of its own for the manifest and the cost is
-8 bytes of flash per unit (a ``MARKER`` per unit would cost 44).
+The cost is 8 bytes of flash per unit (a ``MARKER`` per unit costs 44).
+
+``~ls`` lists the headers newer than the support words and scans that part
+of the dictionary for trailer candidates (four letters or digits after a
+cell that points back into flash); the host keeps a candidate only if its
+``latest`` is exactly the newest header before it, so a unit needs no header
+of its own (``fhere 1 f, 2 f, constant table`` lays data down first).
 
 The pointers the kernel keeps in EEPROM are saved only at the end of a line
 that leaves the interpreter state, so after a reset the dictionary ends at a
 line boundary; anything after the last trailer is an unfinished unit (or
 words typed by hand) and is rolled back before the next upload.
 
-Support words, defined once per board (about 300 bytes):
+Support words, defined once per board (about 400 bytes):
 
 ``~jl`` ( "hash" -- )   lay down a trailer
-``~t``  ( a -- )        print the four cells before a
 ``~rb`` ( fhere latest here -- )  roll back (the run-time of MARKER)
-``~ls`` ( -- )          print the manifest: pointers, then one line per
-                        header newer than the support words, newest first
+``~c``, ``~k``          trailer candidate tests
+``~ls`` ( a -- )        print the manifest from address a on (0: all):
+                        pointers; ``ADDR NAME`` for each header after a and
+                        the support words (newest first); ``b LINK`` (the
+                        header before them); ``t ADDR LATEST HERE HASH`` for
+                        each trailer candidate at or after a (oldest first)
 """
 from __future__ import annotations
 
@@ -34,25 +41,25 @@ from typing import Optional
 from .link import ForthLink, LinkError
 from .units import is_hash
 
-SUPPORT_VERSION = 1
+SUPPORT_VERSION = 2
 BASE_HASH = "----"
 TRAILER = 8
 
 #: the support words, one line each (all shorter than the 80-character TIB)
 SUPPORT = [
-    ": ~jl latest f, here f, parse-name drop dup @ f, cell+ @ f, ;",
-    ": ~t 8 - 4 0 do dup @ u. cell+ loop drop ;",
+    ": ~jl fhere 1 and if 0 fc, then latest f, here f, parse-name drop dup @ f,",
+    " cell+ @ f, ;",
     ": ~rb (marker) ;",
-    f": ~ls base @ hex {SUPPORT_VERSION} u. fhere u. latest u. here u. fhere ~t latest begin",
-    " dup [ fhere ] literal u> while cr dup u. dup @ u. dup ~t dup cell+ count type",
-    " @ repeat drop base ! ;",
+    ": ~c c@ 45 123 within ;",
+    ": ~k dup 4 + ~c over 5 + ~c and over 6 + ~c and over 7 + ~c and",
+    " swap dup @ dup 0< >r u> r> and and ;",
+    f": ~ls [ fhere ] literal umax >r base @ hex {SUPPORT_VERSION} u. fhere u. latest u.",
+    " here u. latest begin dup r@ u< 0= while cr dup u. dup cell+ count type @",
+    " repeat cr [char] b emit space u. fhere 7 - dup r> umin ?do i ~k if cr",
+    " [char] t emit space i dup u. dup @ u. dup cell+ @ u. 4 + 4 type then 2 +loop",
+    " base ! ;",
     f"~jl {BASE_HASH}",
 ]
-
-
-def hash_of(c2: int, c3: int) -> str:
-    b = bytes([c2 & 0xFF, c2 >> 8, c3 & 0xFF, c3 >> 8])
-    return b.decode("latin-1")
 
 
 @dataclass
@@ -72,7 +79,7 @@ class Header:
     addr: int
     link: int
     name: str
-    pre: tuple           # the four cells before it
+    pre: tuple = ()
 
 
 @dataclass
@@ -95,14 +102,17 @@ class TargetUnit:
 
 @dataclass
 class Manifest:
+    version: int = 0
     fhere: int = 0
     latest: int = 0
     here: int = 0
-    version: int = 0
     base: Optional[Trailer] = None            # the oldest trailer (normally the support words')
     units: list[TargetUnit] = field(default_factory=list)
     tail: list[str] = field(default_factory=list)   # names of headers after the last trailer
     tail_bytes: int = 0
+    before_all: int = 0                       # the newest header before the listed ones
+    headers: list = field(default_factory=list, repr=False)     # oldest first
+    trailers: list = field(default_factory=list, repr=False)    # oldest first
 
     @property
     def installed(self) -> bool:
@@ -111,6 +121,13 @@ class Manifest:
     @property
     def last(self) -> Optional[Trailer]:
         return self.units[-1].trailer if self.units else self.base
+
+    def truncated(self, t: Trailer) -> "Manifest":
+        """The manifest after rolling back to trailer ``t`` (no query needed)."""
+        keep = [x for x in self.trailers if x.end <= t.end]
+        hs = [h for h in self.headers if h.addr < t.end]
+        m = Manifest(self.version, t.end, t.latest, t.here, before_all=self.before_all)
+        return _assemble(m, hs, keep)
 
     def live(self) -> dict[str, int]:
         """name → index of the newest unit defining it."""
@@ -128,55 +145,79 @@ class ManifestError(Exception):
     pass
 
 
-def parse(text: str) -> Manifest:
-    """Parse the output of ``~ls``."""
+def parse(text: str, prior: Optional[Manifest] = None, start: int = 0) -> Manifest:
+    """Parse the output of ``start ~ls``; with ``prior`` (the manifest read
+    before, valid below ``start``) the two are merged."""
     lines = [l.split() for l in text.replace("\r", "").split("\n") if l.strip()]
     if not lines:
         raise ManifestError("empty manifest answer")
-    head = [int(x, 16) for x in lines[0]]
-    if len(head) != 8:
+    try:
+        head = [int(x, 16) for x in lines[0]]
+    except ValueError:
+        raise ManifestError(f"unexpected manifest header: {text[:80]!r}") from None
+    if len(head) != 4:
+        if head and head[0] != SUPPORT_VERSION:
+            return Manifest(version=head[0])
         raise ManifestError(f"unexpected manifest header: {text[:80]!r}")
     m = Manifest(version=head[0], fhere=head[1], latest=head[2], here=head[3])
-    end_cells = head[4:8]
+    if prior is not None and m.fhere < start:
+        raise ManifestError("the dictionary shrank below the last known unit")
     headers: list[Header] = []
-    for parts in lines[1:]:
-        if len(parts) < 6:
-            raise ManifestError(f"unexpected manifest line: {' '.join(parts)!r}")
-        addr, link, *cells = (int(x, 16) for x in parts[:6])
-        name = parts[6] if len(parts) > 6 else ""
-        headers.append(Header(addr, link, name.lower(), tuple(cells)))
+    cands: list[tuple[int, tuple]] = []
+    before_all = m.latest
+    try:
+        for parts in lines[1:]:
+            if parts[0] == "t":
+                a, latest, here = (int(x, 16) for x in parts[1:4])
+                h = parts[4] if len(parts) > 4 else ""
+                cands.append((a, (latest, here, h)))
+            elif parts[0] == "b":
+                before_all = int(parts[1], 16)         # the header before the listed ones
+            else:
+                headers.append(Header(int(parts[0], 16), 0, parts[1].lower() if len(parts) > 1 else ""))
+    except (ValueError, IndexError):
+        raise ManifestError(f"unexpected manifest line: {' '.join(parts)!r}") from None
     headers.reverse()                                   # oldest first
+    old_trailers: list[Trailer] = []
+    if prior is not None:
+        headers = [h for h in prior.headers if h.addr < start] + headers
+        old_trailers = [t for t in prior.trailers if t.end <= start]
+        before_all = prior.before_all
 
-    def trailer(at: int, cells, latest: int) -> Optional[Trailer]:
-        if cells[0] != latest:
-            return None
-        h = hash_of(cells[2], cells[3])
-        if not (is_hash(h) or h == BASE_HASH):
-            return None
-        return Trailer(at - TRAILER, cells[0], cells[1], h)
+    def newest_before(a: int) -> int:
+        h = before_all
+        for x in headers:
+            if x.addr < a:
+                h = x.addr
+            else:
+                break
+        return h
 
-    # trailers in address order: before headers, and at the end
-    found: list[tuple[Trailer, int]] = []            # (trailer, index of the next header)
-    for k, h in enumerate(headers):
-        t = trailer(h.addr, h.pre, h.link)
-        if t:
-            found.append((t, k))
-    t = trailer(m.fhere, end_cells, m.latest)
-    if t and (not found or found[-1][0].addr != t.addr):
-        found.append((t, len(headers)))
-    if not found:
+    trailers: list[Trailer] = list(old_trailers)
+    for a, (latest, here, h) in sorted(cands):
+        if a + TRAILER > m.fhere or (trailers and a < trailers[-1].end):
+            continue
+        if latest != newest_before(a) or (trailers and here < trailers[-1].here):
+            continue
+        if is_hash(h) or h == BASE_HASH:
+            trailers.append(Trailer(a, latest, here, h))
+    m.before_all = before_all
+    return _assemble(m, headers, trailers)
+
+
+def _assemble(m: Manifest, headers: list, trailers: list) -> Manifest:
+    m.headers, m.trailers = headers, trailers
+    if not trailers:
         m.tail = [h.name for h in headers]
         m.tail_bytes = -1                               # unknown: no trailer at all
         return m
-    m.base = found[0][0]
-    prev = m.base
-    for (t, k_next), (t0, k0) in zip(found[1:], found[:-1]):
-        names = [h.name for h in headers[k0:k_next]]
+    m.base = trailers[0]
+    for prev, t in zip(trailers, trailers[1:]):
+        names = [h.name for h in headers if prev.end <= h.addr < t.addr]
         m.units.append(TargetUnit(t.hash, names, prev.end, t, prev))
-        prev = t
-    last_t, k_last = found[-1]
-    m.tail = [h.name for h in headers[k_last:]]
-    m.tail_bytes = m.fhere - last_t.end
+    last = trailers[-1]
+    m.tail = [h.name for h in headers if h.addr >= last.end]
+    m.tail_bytes = m.fhere - last.end
     return m
 
 

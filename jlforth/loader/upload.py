@@ -127,7 +127,7 @@ def pack(units: Sequence[Unit], order: Sequence[int], tib: int = TIB,
     for k in order:
         u = units[k]
         word = None
-        if u.base != base:
+        if u.base != base and not (u.tokens and u.tokens[0].lower() in ("hex", "decimal")):
             word = "hex" if u.base == 16 else "decimal"
         items = _items(u, word)
         base = u.end_base
@@ -182,8 +182,10 @@ class Loader:
         try:
             r = self.link.send(line, timeout)
         except LinkError as e:
+            self.manifest = None
             raise UploadInterrupted(str(e)) from None
         except (serial.SerialException, OSError) as e:
+            self.manifest = None
             raise UploadInterrupted(f"the serial line failed: {e}") from None
         if not r.echoed:
             raw = r.raw.decode("latin-1", "replace").replace("\x15", "").strip()
@@ -204,38 +206,56 @@ class Loader:
             pass
 
     def state(self, stats: Optional[Stats] = None) -> mf.Manifest:
-        """The target's manifest (support words installed if missing)."""
+        """The target's manifest (support words installed if missing).  What
+        this loader already read is not read again: only the part after the
+        last unit it knows of (``forget()`` when someone else wrote)."""
         q = Stats()
-        r = self._send("~ls", q)
-        if r.error and r.error.code == -13:
-            for line in mf.SUPPORT:
-                rr = self._send(line, q)
+        prior = self.manifest
+        m = None
+        if prior is not None and prior.installed and prior.last is not None:
+            start = prior.last.end
+            r = self._send(f"${start:x} ~ls", q)
+            if not r.error:
+                try:
+                    m = mf.parse(r.output, prior, start)
+                except mf.ManifestError:
+                    m = None
+        if m is None:
+            r = self._send("0 ~ls", q)
+            if r.error and r.error.code == -13:
+                for line in mf.SUPPORT:
+                    rr = self._send(line, q)
+                    if rr.error:
+                        raise UploadError(None, rr.error, line)
+                r = self._send("0 ~ls", q)
+            if r.error:
+                raise UploadError(None, r.error, "~ls")
+            m = mf.parse(r.output)
+            if not m.installed:
+                raise mf.ManifestError(
+                    f"the target has loader support words of version {m.version}, this loader "
+                    f"needs {mf.SUPPORT_VERSION}: start over with `empty` (or upload --clean)")
+            if m.base is None:                          # support words but no trailer at all
+                rr = self._send(f"~jl {mf.BASE_HASH}", q)
                 if rr.error:
-                    raise UploadError(None, rr.error, line)
-            r = self._send("~ls", q)
-        if r.error:
-            raise UploadError(None, r.error, "~ls")
-        m = mf.parse(r.output)
-        if not m.installed:
-            raise mf.ManifestError(
-                f"the target has loader support words of version {m.version}, this loader "
-                f"needs {mf.SUPPORT_VERSION}: start over with `empty` (or upload --clean)")
-        if m.base is None:                          # support words but no trailer at all
-            rr = self._send(f"~jl {mf.BASE_HASH}", q)
-            if rr.error:
-                raise UploadError(None, rr.error, "~jl")
-            m = mf.parse(self._send("~ls", q).output)
+                    raise UploadError(None, rr.error, "~jl")
+                m = mf.parse(self._send("0 ~ls", q).output)
         if stats is not None:
             stats.query_bytes += q.bytes
         self.manifest = m
         return m
 
+    def forget(self) -> None:
+        """The dictionary was changed behind the loader's back: read it all next time."""
+        self.manifest = None
+
     def rollback(self, t: mf.Trailer, stats: Optional[Stats] = None) -> None:
         line = mf.rollback_line(t)
         r = self._send(line, stats)
         if r.error:
+            self.manifest = None
             raise UploadError(None, r.error, line)
-        self.manifest = None
+        self.manifest = self.manifest.truncated(t) if self.manifest is not None else None
 
     def clean(self, stats: Optional[Stats] = None) -> None:
         """Forget every word on the target (``empty``) and start a fresh manifest."""
@@ -313,7 +333,7 @@ class Loader:
         if m.tail_bytes:
             stats.removed = list(m.tail)
             self.rollback(m.last, stats)
-            m = self.state(stats)
+            m = self.manifest
         plan = self.plan(units, m, mode)
         stats.mode = plan.mode
         stats.kept = len(plan.kept)
@@ -322,7 +342,6 @@ class Loader:
             self.rollback(plan.rollback, stats)
             n_before = sum(1 for tu in m.units if tu.trailer.addr < plan.rollback.addr + 1)
         if not plan.send:
-            self.manifest = m if plan.rollback is None else None
             return stats
         lines = pack(units, plan.send, self.tib)
         total = _wire(lines)
@@ -345,7 +364,6 @@ class Loader:
                 progress.close()
         stats.units = len(plan.send)
         stats.sent_names = [units[i].name for i in plan.send]
-        self.manifest = None
         return stats
 
     def _recover(self, units, plan: Plan, n_before: int, ln: Line, r: Reply, stats: Stats):
