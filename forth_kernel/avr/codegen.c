@@ -165,6 +165,13 @@ void cg_compile_xt(ucell xt)
         cg_call(xt);
         return;
     }
+    /* a CONSTANT or VARIABLE (a literal and RET) compiles as that literal,
+     * so that it folds into a following @ ! + ... like a number does     */
+    if (dict_fetch(xt) == OP_STY_R25 && dict_fetch(xt + 8) == OP_RET
+        && (dict_fetch(xt + 4) & 0xF0F0) == OP_LDI_R24) {
+        cg_literal(cg_body(xt));
+        return;
+    }
     for (ucell w; (w = dict_fetch(xt)) != OP_RET; xt += 2)
         comma_word(w);
 }

@@ -1971,6 +1971,13 @@ c_tramp:
         .set    jlf_budget_flash, BUDGET_FLASH
         .set    jlf_target_flash, TARGET_FLASH
         .set    jlf_budget_ram, BUDGET_RAM
+; For the host image builder: facts it would otherwise copy from config.h.
+; jlf_codegen counts changes to the code-generation rules (README).
+        .global jlf_data_limit, jlf_hold_size, jlf_ee_magic, jlf_codegen
+        .set    jlf_data_limit, DATA_LIMIT
+        .set    jlf_hold_size, HOLD_SIZE
+        .set    jlf_ee_magic, EE_MAGIC
+        .set    jlf_codegen, 2
 
 ; The newest kernel header, as a flash cell (a relocated value, so it stays
 ; right if the linker relaxes code before it).

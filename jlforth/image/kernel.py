@@ -98,6 +98,7 @@ class Kernel:
     base_addr: int = 0
     stack_bytes: int = 0             # data stack, guards, return-stack reserve
     folds: bool = False              # a literal folds into + - and or @ c@ ! c!
+    codegen: int = 1                 # jlf_codegen: 2 = constants compile as literals
     begin_is_target: bool = False    # BEGIN counts as a branch target (no tail call)
     state_addr: int = 0
 
@@ -229,6 +230,7 @@ def load(target: Target, elf: Optional[Path] = None, hexfile: Optional[Path] = N
     # codegen.c features, told apart by their statics and functions
     k.folds = "last_lit" in syms
     k.begin_is_target = "cg_begin" in syms
+    k.codegen = syms.get("jlf_codegen", 1)
     for label, name in FOLD_LABELS.items():
         k.xts[label] = -1
         if k.folds:

@@ -352,6 +352,12 @@ class MetaCompiler:
         if self.flags_of(xt) & F_INLINE:
             self.cg_call(xt)
             return
+        # codegen 2: a CONSTANT or VARIABLE (literal + RET) compiles as that
+        # literal, so that it folds like a number (codegen.c cg_compile_xt)
+        if (self.k.codegen >= 2 and self.fetch(xt) == OP_STY_R25 and self.fetch(xt + 8) == OP_RET
+                and (self.fetch(xt + 4) & 0xF0F0) == OP_LDI_R24):
+            self.cg_literal(self.cg_body(xt))
+            return
         a = self.fhere
         p = xt
         while (w := self.fetch(p)) != OP_RET:
