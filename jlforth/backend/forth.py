@@ -7,7 +7,7 @@ target's input buffer); ``ForthProgram.text()`` is the readable form shown by
 ``jlforth compile``, ``ForthProgram.upload_lines()`` the packed form without
 comments that ``jlforth run`` sends.
 
-Conventions (see docs/backend.md for the full story):
+Conventions (jlforth/backend/README.md has the full story):
 
 * **Values on the data stack.**  Int8/UInt8/Int16/UInt16/Bool/Char take one
   cell holding the mathematical value (Int8 sign-extended, UInt8 0..255, Bool
