@@ -32,8 +32,12 @@ def summary(stats, total_units: int) -> str:
 
 def cmd_upload(args, target, connect, CliError) -> int:
     path = Path(args.file)
+    from ..errors import CompileError
     try:
         units = file_units(path, target)
+    except CompileError as e:
+        print(e.format(), file=sys.stderr)
+        return 1
     except SourceError as e:
         raise CliError(str(e)) from None
     except NoBackend as e:

@@ -346,7 +346,7 @@ class Loader:
         lines = pack(units, plan.send, self.tib)
         total = _wire(lines)
         progress = None
-        if not self.quiet and len(plan.send) >= self.progress_min:
+        if not self.quiet and len(plan.send) >= self.progress_min and _tty():
             progress = _Progress(label, total)
         t0 = time.monotonic()
         try:
@@ -375,6 +375,14 @@ class Loader:
             stats.removed = list(m.tail)
             self.rollback(m.last, stats)
         raise UploadError(units[failed] if failed is not None else None, r.error, ln.text)
+
+
+def _tty() -> bool:
+    import sys
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 class _Progress:
