@@ -74,6 +74,15 @@ class ReplError(Exception):
     pass
 
 
+HELP = """  Julia: definitions (function, const, globals) are compiled and uploaded at once;
+  an expression runs on the target and its value is shown.  Redefining a function
+  re-uploads it and the words that use it.
+  ?name     signature, Forth text and flash size of a function (or any word)
+  ;WORDS    a line for the target's Forth prompt, as it is
+  Ctrl-C    stop the word running on the target      Ctrl-D  leave
+"""
+
+
 def _julia_show(cells: list[int], t) -> str:
     """A value as Julia's REPL shows it."""
     from .check.types import ArrayType
@@ -449,11 +458,36 @@ class Repl:
         except UploadError as e:
             self.error(e.describe())
 
+    def load(self, text: str, label: str) -> None:
+        """A program's definitions as the session's start (each function and
+        global its own segment, so each can be redefined); its top-level
+        statements do not run."""
+        from .frontend import ast
+        self._parse(text, label)
+        user = text.split("\n")
+        for line, piece in _statements(text):
+            s = self._parse(piece, label).body[0]
+            k = _def_key(s, ast)
+            g = None if k else _assigned_name(s, ast)
+            if g and g not in self.globals:
+                k = ("global", g)
+                self.globals.append(g)
+            if k:
+                lm = [line + i for i in range(piece.count("\n") + 1)]
+                self.segments.append(Segment(label, piece + "\n", {k}, linemap=lm, user=user))
+        b = self.build()
+        self.upload(b.units, b.program)
+        self.built = b
+
     # definitions ---------------------------------------------------------
     def define(self, seg: Segment, new_globals, announce: bool = True) -> None:
         old = list(self.segments)
         replaced = [s for s in self.segments if s.keys and s.keys <= seg.keys]
-        self.segments = [s for s in self.segments if s not in replaced] + [seg]
+        if replaced:                  # in place: top-level code after it may call it
+            self.segments = [seg if s is replaced[0] else s for s in self.segments
+                             if s is replaced[0] or s not in replaced]
+        else:
+            self.segments = self.segments + [seg]
         try:
             b = self.build()
             stats = self.upload(b.units, b.program)
@@ -594,7 +628,7 @@ class Repl:
     # ------------------------------------------------------------ ?name
     def help(self, name: str) -> None:
         if not name:
-            self.say(__doc__.split("\n\n")[3] if __doc__ else "")
+            self.say(HELP)
             return
         found = False
         if self.julia and self.segments:
@@ -819,12 +853,8 @@ def main(args, target, connect, CliError) -> int:
             except OSError as e:
                 raise CliError(f"{path}: cannot read: {e}") from None
             if path.suffix == ".jl":
-                repl.segments.append(Segment(path.name, text, {("file", str(path))}))
                 try:
-                    b = repl.build()
-                    repl.upload(b.units, b.program)
-                    repl.built = b
-                    repl.globals += [g.name for g in b.program.globals.values()]
+                    repl.load(text, path.name)
                 except (ReplError, UploadError) as e:
                     raise CliError(str(e)) from None
             else:
