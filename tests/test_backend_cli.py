@@ -199,3 +199,13 @@ def test_compile_needs_no_board(tmp_path):
     from jlforth.ir.target import SimpleTarget
     fp = compile_source("PORTB[] = 0x20\n", "t.jl", SimpleTarget("x", 16, {"PORTB": (0x25, 8)}))
     assert "$25 ( PORTB ) c!" in fp.text()
+
+
+def test_an_expression_too_big_for_the_data_stack_is_a_compile_error(tmp_path):
+    expr = "g"
+    for _ in range(14):
+        expr = f"(g + {expr})"
+    p = write(tmp_path, "wide.jl", f"g = Int32(1)\nx = Int32(0)\nx = {expr}\nprintln(x)\n")
+    r = jlforth("compile", str(p))
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert f"{p}:3:" in r.stderr and "cells of the data stack" in r.stderr

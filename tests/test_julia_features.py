@@ -770,3 +770,31 @@ def test_print_evaluates_all_arguments_first(jl):
     """))
     assert r.output == "<1><2>a 1 b 2\n"
     assert r.error.code == -10 and r.error.line == 8
+
+
+def test_deep_recursion_stops_with_a_data_stack_error(jl):
+    # each level keeps g's value on the 24-cell data stack while it recurses
+    r = jl.run(dedent("""
+        g = Int32(1)
+        function deep(n::Int16)::Int32
+            if n == Int16(0)
+                return Int32(0)
+            end
+            g + deep(n - Int16(1))
+        end
+        println(deep(Int16(5)))
+        println(deep(Int16(40)))
+    """))
+    assert r.output == "5\n"
+    assert r.error.code == -3 and r.error.line == 7 and r.error.message.startswith("StackOverflowError")
+    assert jl.link.run("1 2 + .") == "3 "          # the board is fine
+
+
+def test_recursion_on_locals_keeps_the_data_stack_empty(jl):
+    # n * fact(n - 1): n is read after the call, so nothing waits on the data stack
+    src = dedent("""
+        sum_to(n::Int32)::Int32 = n <= Int32(0) ? Int32(0) : n + sum_to(n - Int32(1))
+        down(n::Int16)::Int16 = n <= Int16(0) ? Int16(0) : n - down(n - Int16(1))
+        println(sum_to(Int32(60)), " ", down(Int16(5)), " ", down(Int16(6)))
+    """)
+    assert jl.output(src) == lines("1830 3 3")

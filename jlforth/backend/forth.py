@@ -68,11 +68,12 @@ ERROR_MESSAGES = {
     E_BOUNDS: "BoundsError: index out of bounds",
     E_ARGUMENT: "ArgumentError: step cannot be zero",
     -5: "StackOverflowError: return stack overflow (recursion too deep)",
-    -3: "StackOverflowError: data stack overflow",
+    -3: "StackOverflowError: data stack overflow (recursion too deep)",
     -28: "InterruptException: interrupted",
 }
 
 MAX_NAME = 31
+DATA_STACK_CELLS = 24   # the kernels' data stack (forth_kernel/README.md, memory map)
 MAX_FRAME = 31          # l@ / l! take 0..30
 
 
@@ -91,6 +92,7 @@ HELPERS: Dict[str, Tuple[str, Tuple[str, ...]]] = {
     "jl.dig": (": jl.dig ( xn .. x0 n -- xn-1 .. x0 xn ) ?dup 0= if exit then\n"
                "  1- -rot 2>r recurse 2r> 2swap ;", ()),
     # checks
+    "jl.?ds": (": jl.?ds ( line -- ) depth 17 > if -3 (jlerr) then drop ;", ()),
     "jl.inex": (": jl.inex ( x lo n line -- x ) >r >r over swap - r> u< if rdrop exit then\n"
                 "  r> -257 (jlerr) ;", ()),
     "jl.inex0": (": jl.inex0 ( x n line -- x ) >r over swap u< if rdrop exit then\n"
@@ -413,6 +415,7 @@ class ForthBackend:
         self.fnames: Dict[int, str] = {}         # id(ir.Function) -> Forth name
         self.gnames: Dict[str, str] = {}         # global/array name -> Forth name
         self.deferred: Dict[int, str] = {}       # id(func) -> flash cell holding its xt
+        self.ds_needs: Dict[int, int] = {}       # id(func) -> data stack cells it needs
 
     # .............................................................. helpers
     def helper(self, name: str) -> str:
@@ -452,6 +455,7 @@ class ForthBackend:
                         callee.loc, "forward reference"))
             gen = FuncGen(self, f, position, i)
             code_chunks.append(gen.generate())
+            self._check_data_stack(f)
             if id(f) in self.deferred:
                 v = self.deferred[id(f)]
                 code_chunks.append(Chunk("link", "", [("t", f"' {self.fnames[id(f)]}"), ("t", v),
@@ -469,6 +473,32 @@ class ForthBackend:
         chunks = [head] + helper_chunks + data_chunks + code_chunks
         return ForthProgram(chunks, self.fnames[id(p.main)] if p.main is not None else "main",
                             file, self.tib, list(self.used_helpers))
+
+    # .............................................................. data stack
+    def _check_data_stack(self, f: ir.Function):
+        """The most cells f needs on the data stack above its arguments, calls included
+        (a callee in f's own recursive cycle counts only its arguments: recursive calls
+        are checked at run time by jl.?ds).  More than the kernel's stack is an error."""
+        scc = self.sccs.get(id(f))
+
+        def callee_need(g):
+            if self.sccs.get(id(g)) == scc:
+                return HELPER_RESERVE
+            return self.ds_needs.get(id(g), HELPER_RESERVE)
+
+        need = 0
+        worst = f.loc
+        for s in ir.walk_stmts(f.body):
+            if isinstance(s, ir.Stmt):
+                n = stmt_need(s, callee_need)
+                if n > need:
+                    need, worst = n, s.loc or f.loc
+        need = max(need, cells(f.ret))
+        self.ds_needs[id(f)] = need
+        limit = DATA_STACK_CELLS
+        if f is self.p.main and need > limit:
+            raise BackendError(f"this needs {need} cells of the data stack and the target has {limit}; "
+                               "compute parts of the expression into variables first", worst)
 
     # .............................................................. call graph
     def _callees(self, f: ir.Function) -> List[ir.Function]:
@@ -1261,6 +1291,10 @@ class FuncGen:
             self.val(a)
         callee = e.func
         same_scc = self.be.sccs.get(id(callee)) == self.be.sccs.get(id(self.f))
+        if same_scc:
+            # recursion: the data stack (24 cells, unchecked inside compiled code) might
+            # overflow silently; stop with a located error instead
+            self.t(str(e.loc.line if e.loc else 0), self.be.helper("jl.?ds"))
         if callee is self.f:
             self.t("recurse")
         elif id(callee) in self.be.deferred and self.position[id(callee)] > self.index:
@@ -1347,8 +1381,7 @@ class FuncGen:
         op = e.op
         if op in ("shl", "shr", "lshr"):
             return self.shift(e)
-        self.val(e.a)
-        self.val(e.b)
+        self.operands(e.a, e.b, op in ("add", "mul", "and", "or", "xor", "min", "max"))
         line = str(e.loc.line if e.loc else 0)
         dbl = is_double(t)
         signed = is_signed(t)
@@ -1563,9 +1596,29 @@ class FuncGen:
             if op == "ge":
                 self.t("0=")
             return
+        if _late_operand(a, b):
+            # evaluate the call first; flip the comparison instead of swapping
+            self.val(b)
+            self.val(a)
+            op = {"lt": "gt", "gt": "lt", "le": "ge", "ge": "le"}.get(op, op)
+            self.compare_tokens(op, t)
+            return
         self.val(a)
         self.val(b)
         self.compare_tokens(op, t)
+
+    def operands(self, a: ir.Expr, b: ir.Expr, commutative: bool):
+        """Push a then b.  When a is a local or a constant and b calls a function, b goes
+        first: a local cannot change during the call, and `n * fact(n - 1)` then keeps
+        nothing on the 24-cell data stack while it recurses."""
+        if _late_operand(a, b):
+            self.val(b)
+            self.val(a)
+            if not commutative:
+                self.t("2swap" if is_double(a.type) else "swap")
+            return
+        self.val(a)
+        self.val(b)
 
     def cond(self, e: ir.Expr):
         """Leave a flag: non-zero when e is true."""
@@ -1725,6 +1778,65 @@ def share_slots(f: ir.Function) -> Tuple[Dict[int, int], int]:
     return offsets, total
 
 
+def _late_operand(a: ir.Expr, b: ir.Expr) -> bool:
+    """May a be evaluated after b?  When a reads only locals and constants and cannot
+    raise (a callee cannot change the caller's locals), and b contains a call."""
+    if cells(a.type) != cells(b.type) or cells(a.type) == 0 or not _locals_only(a):
+        return False
+    return any(isinstance(n, ir.Call) for n in ir.walk(b))
+
+
+def _locals_only(e: ir.Expr) -> bool:
+    for n in ir.walk(e):
+        if isinstance(n, (ir.Const, ir.LocalGet, ir.UnOp, ir.Compare, ir.Cond, ir.And, ir.Or)):
+            continue
+        if isinstance(n, ir.BinOp) and n.op not in ("div", "rem", "mod", "fld", "cld"):
+            continue
+        if isinstance(n, ir.Convert) and not n.checked:
+            continue
+        return False
+    return True
+
+
+#: cells a run-time helper may use above its arguments (2over 2over, literals)
+HELPER_RESERVE = 5
+
+
+def ds_need(e: ir.Expr, callee_need) -> int:
+    """Cells of data stack the evaluation of e needs at most (its result included)."""
+    if isinstance(e, (ir.Const, ir.LocalGet, ir.GlobalGet, ir.ArrayAddr, ir.RegRead)):
+        return cells(e.type)
+    if isinstance(e, ir.Cond):
+        return max(ds_need(e.c, callee_need), ds_need(e.a, callee_need), ds_need(e.b, callee_need))
+    if isinstance(e, (ir.And, ir.Or)):
+        return max(ds_need(e.a, callee_need), ds_need(e.b, callee_need), 1)
+    if isinstance(e, ir.LetExpr):
+        return max(ds_need(e.value, callee_need), ds_need(e.body, callee_need))
+    acc = need = 0
+    for k in e.children():
+        need = max(need, acc + ds_need(k, callee_need))
+        acc += cells(k.type)
+    extra = HELPER_RESERVE
+    if isinstance(e, ir.Call):
+        extra = callee_need(e.func)
+    return max(need, acc + extra, cells(e.type))
+
+
+def stmt_need(s: ir.Stmt, callee_need) -> int:
+    need = 0
+    acc = 0
+    for k in s.children():
+        if isinstance(k, ir.Expr):
+            need = max(need, acc + ds_need(k, callee_need))
+            if isinstance(s, ir.ArrayStore):
+                acc += cells(k.type)
+        else:
+            need = max(need, stmt_need(k, callee_need))
+    if isinstance(s, (ir.ArrayStore, ir.Print, ir.ForRange)):
+        need = max(need, acc + HELPER_RESERVE)
+    return need
+
+
 def _stable_local(e: ir.Expr, loop: ir.ForRange) -> bool:
     """A local (not the loop variable) that the loop body never assigns."""
     if not isinstance(e, ir.LocalGet) or e.var is loop.var:
@@ -1760,9 +1872,13 @@ def compile_source(source, filename: str = "<input>", target=None, optimize: boo
     """Julia source text -> ForthProgram (raises CompileError)."""
     from ..frontend import frontend
     prog = frontend(source, filename, target, optimize=optimize)
+    text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
     try:
         return generate(prog, target)
     except CompileError as e:
-        if isinstance(source, bytes):
-            source = source.decode("utf-8", "replace")
-        raise e.attach_source(source)
+        raise e.attach_source(text)
+    except RecursionError:
+        raise CompileError("expression nested too deeply", Loc(filename, 1, 1)).attach_source(text)
+    except Exception as e:  # pragma: no cover - a backend bug, reported without a traceback
+        raise CompileError(f"internal compiler error in the Forth backend: {type(e).__name__}: {e}",
+                           Loc(filename, 1, 1)).attach_source(text) from e
