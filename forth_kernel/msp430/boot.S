@@ -139,6 +139,60 @@ uart_getc:
         eint
         ret
 
+; --------------------------------------------------------------- flash
+; void flash_op(ucell a, ucell x, uint8_t n): n = 0 erase the segment at a,
+; 1 write the byte x, 2 the cell x; interrupts off meanwhile.  Executing
+; from flash, the CPU waits while the flash controller works.
+        .global flash_op
+flash_op:
+        cmp     #__dict_start, r12              ; the dictionary
+        jlo     1f
+        cmp     #TOP_SEG, r12
+        jlo     2f
+1:      cmp     #LOG_SEG0, r12                  ; or info flash D, C, B
+        jlo     9f
+        cmp     #EE_BASE + EE_SIZE, r12
+        jhs     9f
+2:      tst.b   r14
+        jz      3f
+        call    #same                           ; already so: nothing to do
+        jeq     8f
+3:      mov     sr, r15
+        dint
+        nop
+        mov     #FWKEY, &FCTL3                  ; unlock
+        mov     #FWKEY | FERASE, &FCTL1
+        tst.b   r14
+        jz      6f
+        mov     #FWKEY | FWRT, &FCTL1
+        cmp.b   #1, r14
+        jne     6f
+        mov.b   r13, 0(r12)
+        jmp     7f
+6:      mov     r13, 0(r12)                     ; the write, or erase's dummy
+7:      mov     #FWKEY, &FCTL1
+        mov     #FWKEY | FLOCK, &FCTL3          ; lock
+        and     #GIE, r15
+        bis     r15, sr
+        nop
+        tst.b   r14
+        jz      8f
+        call    #same                           ; read back
+        jne     10f
+8:      ret
+10:     mov     #-256, r12
+        br      #forth_throw
+same:                                           ; Z: the flash holds x
+        cmp.b   #1, r14
+        jeq     1f
+        cmp     @r12, r13
+        ret
+1:      cmp.b   @r12, r13
+        ret
+9:      mov     #-9, r12
+        br      #forth_throw
+
+        .text
 ; uint8_t uart_ready(void): a byte is waiting (0 or not)
         .global uart_ready
 uart_ready:

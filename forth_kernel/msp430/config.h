@@ -50,14 +50,18 @@
  * RS_TOP                   the hardware SP at reset (return stack empty)
  * DS_LIMIT-4 .. DS_LIMIT   guard: a data-stack overflow lands here first
  * DS_LIMIT .. S0           data stack, DS_CELLS cells, grows down
- * S0 .. 0x0400             guard, so an underflowing word stays in RAM      */
+ * S0 .. 0x0400             the empty stack's cached top, so an underflowing
+ *                          word stays in RAM until the interpreter notices
+ * The kernel's own frames (C, forth_execute) take about 100 bytes of return
+ * stack while a definition is compiled; beyond RS_RESERVE they borrow the
+ * transient buffers above HERE, idle at that time.                         */
 #define RAM_END         0x0400
 #define DS_GUARD        4
-#define DS_CELLS        24
-#define S0_ADDR         (RAM_END - DS_GUARD)
+#define DS_CELLS        16
+#define S0_ADDR         (RAM_END - 2)
 #define DS_LIMIT        (S0_ADDR - 2 * DS_CELLS)
 #define RS_TOP          (DS_LIMIT - DS_GUARD)
-#define RS_RESERVE      72          /* return stack room ALLOT never takes   */
+#define RS_RESERVE      64          /* return stack room ALLOT never takes   */
 #define HOLD_SIZE       34          /* 32 binary digits, a sign, a spare     */
 /* A recursive word checks SP against HERE + RS_SLACK before calling itself:
  * the transient buffers above HERE, plus room for an interrupt's frame.    */

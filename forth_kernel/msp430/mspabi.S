@@ -6,20 +6,6 @@
 
         .text
 
-; __mspabi_mpyi: r12 = r12 * r13 (16 bits)               ~8 per bit of r13
-        .global __mspabi_mpyi
-__mspabi_mpyi:
-        mov     r12, r14
-        clr     r12
-1:      clrc
-        rrc     r13
-        jnc     2f
-        add     r14, r12
-2:      rla     r14
-        tst     r13
-        jnz     1b
-        ret
-
 ; umul16: r13:r12 = r12 * r13, unsigned 16x16 -> 32 (clobbers r11, r14, r15)
         .global umul16
 umul16:
@@ -126,17 +112,21 @@ udivmod32:
 
 ; C's unsigned division and remainder (a zero divisor gives garbage: the C
 ; half never divides by zero)
+        .section .text.__mspabi_divu, "ax", @progbits
         .global __mspabi_divu
 __mspabi_divu:
         br      #udivmod16
+        .section .text.__mspabi_remu, "ax", @progbits
         .global __mspabi_remu
 __mspabi_remu:
         call    #udivmod16
         mov     r14, r12
         ret
+        .section .text.__mspabi_divul, "ax", @progbits
         .global __mspabi_divul
 __mspabi_divul:
         br      #udivmod32
+        .section .text.__mspabi_remul, "ax", @progbits
         .global __mspabi_remul
 __mspabi_remul:
         call    #udivmod32

@@ -19,37 +19,13 @@ ucell g_dirty;                  /* end of the bytes written to the dictionary:
 void dict_pending(void);        /* codegen.c: write a held-back cell          */
 void dict_forget_pending(void);
 
-/* ---- the flash controller ------------------------------------------------ */
-static uint8_t writable(ucell a)
-{
-    return (a >= DICT_START && a < TOP_SEG) || (a >= LOG_SEG0 && a < EE_BASE + EE_SIZE);
-}
-
-/* One flash operation with interrupts off: n = 0 erases the segment at a,
- * n = 1 writes a byte, n = 2 a cell.  Only the dictionary, the scratch
- * segment and info segments B-D are ever touched: the kernel cannot be
- * written, not even by a bug here.  A write that would need a 0 bit to
- * become 1 fails its read-back: error -256.                               */
-static void flash_op(ucell a, ucell x, uint8_t n)
-{
-    uint16_t sr;
-    if (!writable(a))
-        forth_throw(E_BAD_ADDR);
-    if (n && (n == 2 ? REG16(a) : REG8(a)) == x)
-        return;
-    __asm__ volatile ("mov r2, %0\n\tdint\n\tnop" : "=r"(sr));
-    REG16(FCTL3) = FWKEY;
-    REG16(FCTL1) = FWKEY | (n ? FWRT : FERASE);
-    if (n == 2)
-        REG16(a) = x;
-    else
-        REG8(a) = x;
-    REG16(FCTL1) = FWKEY;
-    REG16(FCTL3) = FWKEY | FLOCK;
-    __asm__ volatile ("bis %0, r2\n\tnop" : : "r"(sr & GIE));
-    if (n && (n == 2 ? REG16(a) : REG8(a)) != x)
-        forth_throw(E_FLASH_VERIFY);
-}
+/* ---- the flash controller ------------------------------------------------
+ * flash_op (boot.S): n = 0 erases the segment at a, n = 1 writes a byte,
+ * n = 2 a cell, with interrupts off.  It touches only the dictionary and
+ * info segments B-D: the kernel cannot be written, not even by a bug here
+ * (-9).  A write that would need a 0 bit to become 1 fails its read-back:
+ * error -256.                                                              */
+void flash_op(ucell a, ucell x, uint8_t n);
 
 static void erase(ucell seg) { flash_op(seg, 0, 0); }
 
@@ -62,11 +38,11 @@ static uint8_t blank(ucell a, ucell end)
 }
 
 /* Keep the first `keep` bytes of the segment at seg (the rest erased), with
- * n bytes at pa replaced by x (n = 0: nothing replaced).  The bytes wait in
- * a blank dictionary segment above seg (erased again afterwards), or, for an
- * info segment (64 bytes), in the transient RAM above HERE.  With no blank
- * segment left (the dictionary nearly full) it gives up: 0.                */
-static uint8_t rebuild(ucell seg, ucell keep, ucell pa, ucell x, uint8_t n)
+ * the cell at pa replaced by x.  The bytes wait in a blank dictionary
+ * segment above seg (erased again afterwards), or, for an info segment (64
+ * bytes), in the transient RAM above HERE.  With no blank segment left (the
+ * dictionary nearly full) it gives up: 0.                                  */
+static uint8_t rebuild(ucell seg, ucell keep, ucell pa, ucell x)
 {
     ucell sc = (g_here + 1) & ~1, i;
     if (seg >= DICT_START) {
@@ -76,15 +52,9 @@ static uint8_t rebuild(ucell seg, ucell keep, ucell pa, ucell x, uint8_t n)
             return 0;
     }
     for (i = 0; i < keep; i += 2) {
-        ucell a = seg + i, w = REG16(a);
+        ucell w = seg + i == pa ? x : REG16(seg + i);
         if (i + 1 == keep)
             w |= 0xFF00;
-        if (n == 2 && pa == a)
-            w = x;
-        else if (n == 1 && pa == a)
-            w = (w & 0xFF00) | (x & 0xFF);
-        else if (n == 1 && pa == a + 1)
-            w = (w & 0x00FF) | (x << 8);
         if (sc < DICT_START)
             REG16(sc + i) = w;
         else
@@ -99,13 +69,16 @@ static uint8_t rebuild(ucell seg, ucell keep, ucell pa, ucell x, uint8_t n)
 }
 
 /* A store into flash that may need bits set: directly if it only clears
- * bits, else by rebuilding the segment (size: 512 main, 64 info).         */
+ * bits, else by rebuilding the segment.  n = 1: a byte, made a cell.      */
 static void patch(ucell a, ucell x, uint8_t n, ucell seg, ucell keep)
 {
-    ucell old = n == 2 ? REG16(a) : REG8(a);
+    ucell old = REG16(a & ~1);
+    if (n == 1)
+        x = a & 1 ? (old & 0xFF) | (x << 8) : (old & 0xFF00) | (x & 0xFF);
+    a &= ~1;
     if ((old & x) == x)
-        flash_op(a, x, n);
-    else if (!rebuild(seg, keep, a, x, n))
+        flash_op(a, x, 2);
+    else if (!rebuild(seg, keep, a, x))
         forth_throw(E_DICT_FULL);
 }
 
@@ -171,7 +144,7 @@ void dict_settle(void)
         if (!blank(f, end)) {
             for (ucell s = seg + SEG; s < g_dirty; s += SEG)
                 erase(s);              /* first: room for the scratch    */
-            if (!rebuild(seg, f - seg, 0, 0, 0)) {
+            if (!rebuild(seg, f - seg, 1, 0)) {
                 g_dirty = end;         /* stays dirty: compiling there   */
                 return;                /* says "dictionary full"         */
             }
@@ -224,9 +197,9 @@ static ucell check(const ucell *r)
     return x;
 }
 
-static uint8_t valid(const ucell *r)
+static uint8_t valid(const ucell *r)      /* (erased flash is not) */
 {
-    return r[0] != 0xFFFF && r[5] == check(r);
+    return r[5] == check(r);
 }
 
 static ucell next_rec(ucell a)          /* the slot after a, maybe in the
@@ -247,7 +220,7 @@ void dict_persist(void)
             i++;
         if (i == 5)
             return;
-        n[0] = r[0] + 1 == 0xFFFF ? 0 : r[0] + 1;
+        n[0] = r[0] + 1;
         a = next_rec(cur);
     }
     n[5] = check(n);
@@ -289,8 +262,6 @@ static ucell ee_addr(ucell a, uint8_t n)
     return EE_BASE + a;
 }
 
-WORD(p_efetch) { sp[0] = REG16(ee_addr(sp[0] & ~1, 2)); return sp; }
-WORD(p_ecfetch) { sp[0] = REG8(ee_addr(sp[0], 1)); return sp; }
 WORD(p_estore) { patch(ee_addr(sp[0] & ~1, 2), sp[1], 2, EE_BASE, EE_SIZE); return sp + 2; }
 WORD(p_ecstore) { patch(ee_addr(sp[0], 1), sp[1] & 0xFF, 1, EE_BASE, EE_SIZE); return sp + 2; }
 

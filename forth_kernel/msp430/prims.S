@@ -152,12 +152,8 @@ c_tramp:
         NEXT                                    ; 3
 
 ; -ROT ( a b c -- c a b )  rotate the top item to third place
-        HEADER  "-rot", mrot
-        mov     @PSP, W                         ; 2  b
-        mov     2(PSP), 0(PSP)                  ; 6  a
-        mov     TOS, 2(PSP)                     ; 4  c
-        mov     W, TOS                          ; 1
-        NEXT                                    ; 3
+        COLON   "-rot", mrot
+        .word   rot, rot, pexit
 
 ; NIP ( a b -- b )  discard the second item
         HEADER  "nip", nip
@@ -165,12 +161,8 @@ c_tramp:
         NEXT                                    ; 3
 
 ; TUCK ( a b -- b a b )  copy the top item under the second
-        HEADER  "tuck", tuck
-        mov     @PSP, W                         ; 2  a
-        mov     TOS, 0(PSP)                     ; 4
-        decd    PSP                             ; 1
-        mov     W, 0(PSP)                       ; 4
-        NEXT                                    ; 3
+        COLON   "tuck", tuck
+        .word   swap, over, pexit
 
 ; ?DUP ( x -- 0 | x x )  duplicate if non-zero
         HEADER  "?dup", qdup
@@ -194,22 +186,12 @@ c_tramp:
         NEXT                                    ; 3
 
 ; 2SWAP ( a b c d -- c d a b )
-        HEADER  "2swap", twoswap
-        mov     2(PSP), W                       ; 3  b
-        mov     4(PSP), r14                     ; 3  a
-        mov     @PSP, 4(PSP)                    ; 5  c
-        mov     TOS, 2(PSP)                     ; 4  d
-        mov     r14, 0(PSP)                     ; 4  a
-        mov     W, TOS                          ; 1  b
-        NEXT                                    ; 3
+        COLON   "2swap", twoswap
+        .word   rot, tor, rot, rfrom, pexit
 
 ; 2OVER ( a b c d -- a b c d a b )
-        HEADER  "2over", twoover
-        sub     #4, PSP                         ; 1
-        mov     TOS, 2(PSP)                     ; 4  d
-        mov     8(PSP), 0(PSP)                  ; 6  a
-        mov     6(PSP), TOS                     ; 3  b
-        NEXT                                    ; 3
+        COLON   "2over", twoover
+        .word   twotor, twodup, tworfrom, twoswap, pexit
 
 ; PICK ( xu .. x0 u -- xu .. x0 xu )  copy the u-th item (0 = top)
         HEADER  "pick", pick
@@ -371,45 +353,40 @@ negate_:
         HEADER  "chars", chars
         NEXT                                    ; 3
 
+; The single-cell shifts share one loop: r14 = 0 left, 1 logical right,
+; 2 arithmetic right.  Per bit 6-7 cycles.
 ; LSHIFT ( x u -- x<<u )  u >= 16 gives 0
         HEADER  "lshift", lshift
-        mov     TOS, W                          ; 1
-        POPT                                    ; 2
-        cmp     #16, W                          ; 2
-        jhs     false_
-        tst     W
-        jz      2f
-1:      rla     TOS                             ; 1  per bit: 4
-        dec     W                               ; 1
-        jnz     1b                              ; 2
-2:      NEXT
-
+        clr     r14
+        jmp     shift
 ; RSHIFT ( x u -- x>>u )  logical; u >= 16 gives 0
         HEADER  "rshift", rshift
-        mov     TOS, W
-        POPT
-        cmp     #16, W
-        jhs     false_
-        tst     W
-        jz      2f
-1:      clrc                                    ; 1  per bit: 5
-        rrc     TOS                             ; 1
-        dec     W                               ; 1
-        jnz     1b                              ; 2
-2:      NEXT
-
+        mov     #1, r14
+        jmp     shift
 ; ARSHIFT ( n u -- n>>u )  arithmetic; u >= 16 gives 0 or -1
         HEADER  "arshift", arshift
+        mov     #2, r14
+shift:
         mov     TOS, W
         POPT
         cmp     #16, W
-        jhs     sign_fill
-        tst     W
-        jz      2f
-1:      rra     TOS                             ; 1  per bit: 4
-        dec     W                               ; 1
-        jnz     1b                              ; 2
-2:      NEXT
+        jhs     3f
+1:      dec     W
+        jn      4f
+        cmp     #1, r14
+        jeq     2f
+        jhs     5f
+        rla     TOS
+        jmp     1b
+2:      clrc
+        rrc     TOS
+        jmp     1b
+5:      rra     TOS
+        jmp     1b
+3:      cmp     #2, r14
+        jeq     sign_fill
+        clr     TOS
+4:      NEXT
 sign_fill:                                      ; TOS = 0 or -1 by its sign
         tst     TOS
         jn      true_
@@ -424,7 +401,7 @@ true_:
         HEADER  "*", star
         mov     @PSP+, r12                      ; 2
         mov     TOS, r13                        ; 1
-        call    #__mspabi_mpyi                  ; ~90-140
+        call    #umul16                         ; ~150
         mov     r12, TOS                        ; 1
         NEXT                                    ; 3
 
@@ -439,7 +416,6 @@ true_:
 
 ; M* ( n1 n2 -- d )  16x16 -> 32 signed
         HEADER  "m*", mstar
-mstar_:
         mov     @PSP, r12
         mov     TOS, r13
         call    #umul16
@@ -633,16 +609,8 @@ zless_:
 1:      NEXT
 
 ; WITHIN ( x lo hi -- flag )  lo <= x < hi, with wrap-around as in Forth 2012
-        HEADER  "within", within
-        mov     @PSP+, W                        ; lo
-        mov     @PSP+, r14                      ; x
-        sub     W, TOS                          ; hi - lo
-        sub     W, r14                          ; x - lo
-        cmp     TOS, r14
-        mov     #-1, TOS
-        jlo     1f
-        clr     TOS
-1:      NEXT
+        COLON   "within", within
+        .word   over, minus, tor, minus, rfrom, uless, pexit
 
 ; ------------------------------------------------------ double cells
 ; A double d is two cells, the high cell on top.
@@ -786,7 +754,6 @@ dsub_:
 
 ; SM/REM ( d n -- rem quot )  symmetric: the quotient rounds toward zero
         HEADER  "sm/rem", smrem
-smrem_:
         call    #smrem_sub
         NEXT
 smrem_sub:                                       ; in place, returns
@@ -842,36 +809,12 @@ smrem_sub:                                       ; in place, returns
 1:      NEXT
 
 ; */MOD ( n1 n2 n3 -- rem quot )  n1*n2/n3 with a 32-bit intermediate
-        HEADER  "*/mod", starslashmod
-        call    #ssmod_sub
-        NEXT
-ssmod_sub:
-        pop     r11                             ; the return address, under
-        push    TOS                             ; n3
-        push    r11
-        POPT
-        mov     @PSP, r12
-        mov     TOS, r13
-        call    #umul16                         ; as M*
-        tst     0(PSP)
-        jge     1f
-        sub     TOS, r13
-1:      tst     TOS
-        jge     2f
-        sub     @PSP, r13
-2:      mov     r12, 0(PSP)
-        decd    PSP
-        mov     r13, 0(PSP)                     ; d, then n3 on top
-        pop     r11
-        pop     TOS
-        push    r11
-        br      #smrem_sub
+        COLON   "*/mod", starslashmod
+        .word   tor, mstar, rfrom, smrem, pexit
 
 ; */ ( n1 n2 n3 -- n1*n2/n3 )
-        HEADER  "*/", starslash
-        call    #ssmod_sub
-        incd    PSP
-        NEXT
+        COLON   "*/", starslash
+        .word   starslashmod, nip, pexit
 
 ; D* ( d1 d2 -- d3 )  32-bit product, the low 32 bits (wraps as Julia)
         HEADER  "d*", dstar
@@ -943,60 +886,46 @@ neg_r13r12:
         addc    #0, r13
         ret
 
+; The double shifts share one loop, as the single ones.
 ; DLSHIFT ( d u -- d' )  shift left; u >= 32 gives 0
         HEADER  "dlshift", dlshift
-        mov     TOS, W
-        POPT
-        cmp     #32, W
-        jhs     3f
-        tst     W
-        jz      2f
-1:      rla     0(PSP)                          ; 4  per bit: 8
-        rlc     TOS                             ; 1
-        dec     W
-        jnz     1b
-2:      NEXT
-3:      clr     0(PSP)
-        clr     TOS
-        NEXT
-
+        clr     r14
+        jmp     dshift
 ; DRSHIFT ( d u -- d' )  logical shift right; u >= 32 gives 0
         HEADER  "drshift", drshift
-        mov     TOS, W
-        POPT
-        cmp     #32, W
-        jhs     3f
-        tst     W
-        jz      2f
-1:      clrc
-        rrc     TOS
-        rrc     0(PSP)
-        dec     W
-        jnz     1b
-2:      NEXT
-3:      clr     0(PSP)
-        clr     TOS
-        NEXT
-
+        mov     #1, r14
+        jmp     dshift
 ; DARSHIFT ( d u -- d' )  arithmetic shift right; u >= 32 gives 0 or -1
         HEADER  "darshift", darshift
+        mov     #2, r14
+dshift:
         mov     TOS, W
-        POPT
+        POPT                                    ; the high cell
         cmp     #32, W
         jhs     3f
-        tst     W
-        jz      2f
-1:      rra     TOS
+1:      dec     W
+        jn      4f
+        cmp     #1, r14
+        jeq     2f
+        jhs     5f
+        rla     0(PSP)
+        rlc     TOS
+        jmp     1b
+2:      clrc
+        rrc     TOS
         rrc     0(PSP)
-        dec     W
-        jnz     1b
-2:      NEXT
-3:      swpb    TOS                             ; sign of the high cell
-        sxt     TOS
-        swpb    TOS
-        sxt     TOS
-        mov     TOS, 0(PSP)
-        NEXT
+        jmp     1b
+5:      rra     TOS
+        rrc     0(PSP)
+        jmp     1b
+3:      clr     0(PSP)
+        cmp     #2, r14
+        jne     6f
+        tst     TOS
+        jge     6f
+        mov     #-1, 0(PSP)
+6:      mov     @PSP, TOS
+4:      NEXT
 
 ; ------------------------------------------------------------- memory
 ; Addresses are the CPU's: below 0x0400 peripherals and RAM, 0x1000 info
@@ -1128,6 +1057,25 @@ cmoveup_:
         cmp     2(PSP), 0(PSP)                  ; dst - src
         jlo     cmove_                          ; dst below src: low end first
         jmp     cmoveup_
+
+; The EEPROM is 64 bytes of info flash (segment B); E! and EC! are in C.
+; E@ ( a -- x )  fetch a cell from EEPROM (info flash B, a < 64)
+        HEADER  "e@", efetch
+        cmp     #EE_SIZE - 1, TOS
+        jhs     ee_bad
+        bic     #1, TOS
+        mov     EE_BASE(TOS), TOS
+        NEXT
+
+; EC@ ( a -- c )  fetch a byte from EEPROM
+        HEADER  "ec@", ecfetch
+        cmp     #EE_SIZE, TOS
+        jhs     ee_bad
+        mov.b   EE_BASE(TOS), TOS
+        NEXT
+ee_bad:
+        mov     #-9, r12
+        br      #forth_throw
 
 ; ------------------------------------------------------- data space
 ; ALLOT ( n -- )  reserve data space (RAM); -8 when it would reach the stacks
