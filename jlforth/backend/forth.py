@@ -84,6 +84,12 @@ MAX_FRAME = 31          # l@ / l! take 0..30
 HELPERS: Dict[str, Tuple[str, Tuple[str, ...]]] = {
     # representation
     "jl.s8": (": jl.s8 ( x -- n ) 255 and 128 xor 128 - ;", ()),
+    # print: decimal without blanks; println's newline is LF alone, as in Julia
+    "jl..": (": jl.. ( n -- ) 0 .r ;", ()),
+    "jl.u.": (": jl.u. ( u -- ) 0 u.r ;", ()),
+    "jl.d.": (": jl.d. ( d -- ) 0 d.r ;", ()),
+    "jl.ud.": (": jl.ud. ( ud -- ) 0 ud.r ;", ()),
+    "jl.nl": (": jl.nl ( -- ) 10 emit ;", ()),
     "jl.b.": (': jl.b. ( f -- ) if ." true" exit then ." false" ;', ()),
     # delay_ms: waits on MILLIS (the kernel's MS spins on a non-volatile copy of the tick)
     "jl.ms": (": jl.ms ( u -- ) >r millis begin millis 2over d- r@ 0 du< 0= until 2drop rdrop ;", ()),
@@ -812,6 +818,7 @@ class FuncGen:
                      f"function {f.src_name}({', '.join(str(t) for t in f.argtypes)})")
 
     def gen_body(self) -> list:
+        self.pending = pending_at_calls(self.f)
         if self.is_main and self.be.prologue:
             self.nl()
             self.t(*self.be.prologue)
@@ -1169,6 +1176,9 @@ class FuncGen:
                 run.append(ch)
             else:
                 flush()
+                if ch == "\n":
+                    self.t(self.be.helper("jl.nl"))
+                    continue
                 for b in ch.encode("utf-8"):
                     self.t(str(b), "emit")
         flush()
@@ -1182,9 +1192,9 @@ class FuncGen:
         elif t is CHAR:
             self.t("emit")
         elif is_double(t):
-            self.t("0", "d.r" if is_signed(t) else "ud.r")
+            self.t(self.be.helper("jl.d." if is_signed(t) else "jl.ud."))
         elif cells(t) == 1:
-            self.t("0", ".r" if is_signed(t) else "u.r")
+            self.t(self.be.helper("jl.." if is_signed(t) else "jl.u."))
         elif cells(t) == 0:
             self.print_text("nothing")
 
@@ -1291,9 +1301,9 @@ class FuncGen:
             self.val(a)
         callee = e.func
         same_scc = self.be.sccs.get(id(callee)) == self.be.sccs.get(id(self.f))
-        if same_scc:
-            # recursion: the data stack (24 cells, unchecked inside compiled code) might
-            # overflow silently; stop with a located error instead
+        if same_scc and self.pending.get(id(e), 1) > 0:
+            # recursion with values waiting on the data stack (24 cells, not checked
+            # inside compiled code): stop with a located error rather than overflow
             self.t(str(e.loc.line if e.loc else 0), self.be.helper("jl.?ds"))
         if callee is self.f:
             self.t("recurse")
@@ -1796,6 +1806,51 @@ def _locals_only(e: ir.Expr) -> bool:
             continue
         return False
     return True
+
+
+def pending_at_calls(f: ir.Function) -> Dict[int, int]:
+    """id(Call) -> cells the caller keeps on the data stack under the call's arguments
+    (mirrors the evaluation order of FuncGen, including operands() reordering)."""
+    out: Dict[int, int] = {}
+
+    def ex(e, acc):
+        if isinstance(e, ir.Call):
+            a = acc
+            for k in e.args:
+                ex(k, a)
+                a += cells(k.type)
+            out[id(e)] = acc
+            return
+        if (isinstance(e, ir.Compare) or (isinstance(e, ir.BinOp) and e.op not in ("shl", "shr", "lshr"))) \
+                and _late_operand(e.a, e.b):
+            ex(e.b, acc)
+            ex(e.a, acc + cells(e.b.type))
+            return
+        if isinstance(e, (ir.Cond, ir.And, ir.Or, ir.LetExpr)):
+            for k in e.children():
+                ex(k, acc)
+            return
+        a = acc
+        for k in e.children():
+            ex(k, a)
+            a += cells(k.type)
+
+    def st(s):
+        acc = 0
+        pre = getattr(s, "pre", None)
+        if pre is not None:
+            st(pre)
+        for k in s.children():
+            if isinstance(k, ir.Expr):
+                ex(k, acc)
+                if isinstance(s, ir.ArrayStore):
+                    acc += cells(k.type)
+            else:
+                st(k)
+
+    for s in f.body:
+        st(s)
+    return out
 
 
 #: cells a run-time helper may use above its arguments (2over 2over, literals)
