@@ -214,3 +214,21 @@ def test_each_unit_costs_eight_bytes_of_flash(forth, target):
     forth.run(": c 2 ;")
     plain = int(forth.run("fhere u.")) - after
     assert after - before == plain + 8
+
+
+def test_julia_programs_switch_and_come_back(forth, board, target):
+    from pathlib import Path
+    from jlforth.loader.source import file_units
+    repo = Path(__file__).resolve().parents[1] / "bench" / "programs"
+    sieve = file_units(repo / "sieve.jl", target)
+    fib = file_units(repo / "fib.jl", target)
+    first = loader(forth, target).upload(sieve)
+    assert first.units == len(sieve)
+    assert loader(forth, target).upload(sieve).bytes == 0       # a new host session
+    loader(forth, target).upload(fib)
+    assert int(forth.run("10 fib(i16) .")) == 55
+    back = loader(forth, target).upload(sieve)
+    assert 0 < back.bytes and loader(forth, target).upload(sieve).bytes == 0
+    m = loader(forth, target).state()
+    assert m.tail == [] and [u.hash for u in m.units][-len(back.sent_names):] == \
+        [u.hash for u in sieve if u.name in back.sent_names]

@@ -142,3 +142,20 @@ def test_manifest_parse_with_a_tail():
     m = mf.parse(out)
     assert len(m.units) == 1 and m.units[0].names == ["foo"]
     assert m.tail == ["bar", "v", "x"] and m.tail_bytes == 0xBCA0 - 0xBC76
+
+
+def test_a_header_is_not_taken_for_a_trailer():
+    # the header of "isset(u16)" at BF9A: link BF7A (the header before it), then
+    # length 10 and "i", then "sset": it looks like a trailer but for HERE
+    out = ("2 C040 BF9A 301\r\n"
+           "BF9A isset(u16)\r\n"
+           "BF7A data\r\n"
+           "b BD56\r\n"
+           "t BEEE BD56 203 ----\r\n"
+           "t BF7A BD56 6405 ata.\r\n"
+           "t BF92 BF7A 301 oHmj\r\n"
+           "t BF9A BF7A 690A sset\r\n"
+           "t C038 BF9A 301 RmEe")
+    m = mf.parse(out)
+    assert [(u.names, u.hash) for u in m.units] == [(["data"], "oHmj"), (["isset(u16)"], "RmEe")]
+    assert m.tail == [] and m.tail_bytes == 0

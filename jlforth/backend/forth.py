@@ -184,6 +184,9 @@ class Chunk:
     items: list                   # ('t', token) | ('c', comment) | ('nl', indent) | ('l', whole comment line)
     loc: Optional[Loc] = None     # Julia location (functions, globals)
     what: str = ""                # human description ("function f(::Int16)")
+    #: (item index, Julia line): the items from that index on came from that line
+    #: (functions and main; 0 = the function's own line, or main's set-up)
+    lines: list = field(default_factory=list)
 
     def display_lines(self, width: int) -> List[str]:
         return _render(self.items, width, comments=True)
@@ -705,6 +708,8 @@ class FuncGen:
         self.name = be.fnames[id(f)]
         self.is_main = f is be.p.main
         self.ret_cells = cells(f.ret)
+        self.line_marks: list = []        # (index in self.items, Julia line) -> Chunk.lines
+        self._lines: list = []
 
     # .............................................................. emission
     def t(self, *toks: str):
@@ -775,6 +780,7 @@ class FuncGen:
                 self.loops = []
                 self.slots = {}
                 self.extra_used = 0
+                self.line_marks, self._lines = [], []
                 self.layout()
                 body = self.gen_body()
                 break
@@ -813,9 +819,11 @@ class FuncGen:
         tail.append(("t", ";"))
         if self.cs:
             self.err("internal error: unbalanced control flow in the backend")
+        base = len(head) + len(entry)
         return Chunk("main" if self.is_main else "function", self.name, head + entry + body + tail, f.loc,
                      "top-level code" if self.is_main else
-                     f"function {f.src_name}({', '.join(str(t) for t in f.argtypes)})")
+                     f"function {f.src_name}({', '.join(str(t) for t in f.argtypes)})",
+                     [(0, 0)] + [(base + i, ln) for i, ln in self.line_marks])
 
     def gen_body(self) -> list:
         self.pending = pending_at_calls(self.f)
@@ -904,11 +912,16 @@ class FuncGen:
         pre = getattr(s, "pre", None)
         if pre is not None:
             self.stmt(pre)
+        line = s.loc.line if s.loc is not None else (self._lines[-1] if self._lines else 0)
+        self._lines.append(line)
+        self.line_marks.append((len(self.items), line))
         self.nl()
         m = getattr(self, "s_" + type(s).__name__, None)
         if m is None:
             self.err(f"internal error: the backend cannot compile {type(s).__name__}", s.loc)
         m(s, tail)
+        self._lines.pop()
+        self.line_marks.append((len(self.items), self._lines[-1] if self._lines else 0))
 
     def s_Assign(self, s: ir.Assign, tail):
         self.val(s.value)

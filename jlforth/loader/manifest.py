@@ -44,6 +44,7 @@ from .units import is_hash
 SUPPORT_VERSION = 2
 BASE_HASH = "----"
 TRAILER = 8
+RAM_LOW, RAM_HIGH = 0x0100, 0x1FFF      # where HERE can be (any 16-bit chip with ≤ 8 KB of RAM)
 
 #: the support words, one line each (all shorter than the 80-character TIB)
 SUPPORT = [
@@ -194,8 +195,13 @@ def parse(text: str, prior: Optional[Manifest] = None, start: int = 0) -> Manife
         return h
 
     trailers: list[Trailer] = list(old_trailers)
+    at_header = {x.addr for x in headers}
     for a, (latest, here, h) in sorted(cands):
-        if a + TRAILER > m.fhere or (trailers and a < trailers[-1].end):
+        if a + TRAILER > m.fhere or (trailers and a < trailers[-1].end) or a in at_header:
+            continue
+        # HERE is a data-space address (a header seen as a trailer would have
+        # its name's length and first letter there: 0x2101 or more)
+        if not RAM_LOW <= here <= max(RAM_HIGH, m.here):
             continue
         if latest != newest_before(a) or (trailers and here < trailers[-1].here):
             continue
