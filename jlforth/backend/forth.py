@@ -184,8 +184,9 @@ class Chunk:
     items: list                   # ('t', token) | ('c', comment) | ('nl', indent) | ('l', whole comment line)
     loc: Optional[Loc] = None     # Julia location (functions, globals)
     what: str = ""                # human description ("function f(::Int16)")
-    #: (item index, Julia line): the items from that index on came from that line
-    #: (functions and main; 0 = the function's own line, or main's set-up)
+    #: (item index, Julia line, start): the items from that index on came from that line
+    #: (functions and main; 0 = the function's own line, or main's set-up); start is
+    #: True where a statement begins, False where the enclosing one resumes after it
     lines: list = field(default_factory=list)
 
     def display_lines(self, width: int) -> List[str]:
@@ -823,7 +824,7 @@ class FuncGen:
         return Chunk("main" if self.is_main else "function", self.name, head + entry + body + tail, f.loc,
                      "top-level code" if self.is_main else
                      f"function {f.src_name}({', '.join(str(t) for t in f.argtypes)})",
-                     [(0, 0)] + [(base + i, ln) for i, ln in self.line_marks])
+                     [(0, 0, False)] + [(base + i, ln, st) for i, ln, st in self.line_marks])
 
     def gen_body(self) -> list:
         self.pending = pending_at_calls(self.f)
@@ -914,14 +915,14 @@ class FuncGen:
             self.stmt(pre)
         line = s.loc.line if s.loc is not None else (self._lines[-1] if self._lines else 0)
         self._lines.append(line)
-        self.line_marks.append((len(self.items), line))
+        self.line_marks.append((len(self.items), line, True))
         self.nl()
         m = getattr(self, "s_" + type(s).__name__, None)
         if m is None:
             self.err(f"internal error: the backend cannot compile {type(s).__name__}", s.loc)
         m(s, tail)
         self._lines.pop()
-        self.line_marks.append((len(self.items), self._lines[-1] if self._lines else 0))
+        self.line_marks.append((len(self.items), self._lines[-1] if self._lines else 0, False))
 
     def s_Assign(self, s: ir.Assign, tail):
         self.val(s.value)
