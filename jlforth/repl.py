@@ -510,9 +510,14 @@ class Repl:
         others = [n for n in stats.sent_names if n not in own and not n.startswith(("jl.", "init."))]
         if own:
             verb = "re-uploaded" if replaced else "uploaded"
-            self.say(f"  {verb} {', '.join(own)}"
-                     + (f"; and {', '.join(others)}, which use{'s' if len(others) == 1 else ''} it"
-                        if others else ""))
+            msg = f"  {verb} {', '.join(own)}"
+            if others:
+                msg += f"; and {', '.join(others)}, which use{'s' if len(others) == 1 else ''} it"
+            callers = [u.name for u in b.units if u.name not in sent and u.uses & set(own)]
+            if replaced and callers:
+                msg += (f"; {', '.join(callers)} reach{'es' if len(callers) == 1 else ''} "
+                        "the new code through a jump from the old")
+            self.say(msg)
         elif any(k[0] == "method" for k in seg.keys) and not mine:
             self.say("  (compiled when a call first needs it)")
         self.say()

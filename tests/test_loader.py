@@ -47,30 +47,46 @@ def test_full_upload_then_nothing_to_send(full, forth):
     assert again.bytes == 0 and again.units == 0 and again.kept == 42
 
 
-@pytest.mark.parametrize("edit, resent", [
-    (37, ["f37"]),                       # a leaf: only itself
-    (24, ["f24", "f25", "main"]),        # used by f25 and main: they follow it
-    (2, ["f2"]),                         # early in the program, used by nobody
-])
-def test_one_function_edit_resends_at_most_ten_percent(full, forth, edit, resent):
+@pytest.mark.parametrize("edit", [37, 24, 2])
+def test_one_function_edit_resends_at_most_ten_percent(full, forth, target, edit):
+    """f37 is used by nothing, f24 by f25 and main, f2 sits early in the program.
+    Only the edited word is sent: the old definition's code is made to jump
+    to the new one, so the words compiled against it need not be sent again."""
     ld, stats = full
     re = ld.upload(units(edit=edit))
-    assert re.sent_names == resent
+    assert re.sent_names == [f"f{edit}"] and re.forwarded == [f"f{edit}"]
     assert re.bytes <= 0.10 * stats.bytes, (re.bytes, stats.bytes)
     assert main_value(forth) == expected_main(edit=edit)
-    # and back again: the edited words are replaced once more, nothing else
+    assert loader(forth, target).upload(units(edit=edit)).bytes == 0    # a new host agrees
+    # and back again: the edited word is replaced once more, nothing else
     back = ld.upload(units())
-    assert back.sent_names == resent and main_value(forth) == expected_main()
+    assert back.sent_names == [f"f{edit}"] and main_value(forth) == expected_main()
 
 
-def test_every_word_used_by_a_changed_word_is_resent(full, forth):
+def test_callers_reach_the_new_definition_through_the_old(full, forth, target):
     ld, _ = full
     # f19 is used by f20 (every fifth word calls the one before), f20 by main
-    re = ld.upload(units(edit=19))
-    assert re.sent_names == ["f19", "f20", "main"]
-    re = ld.upload(units(edit=4))             # f4: used by f5 and main; f19 back as it was
-    assert re.sent_names == ["f4", "f5", "f19", "f20", "main"]
+    assert ld.upload(units(edit=19)).sent_names == ["f19"]
+    assert forth.run("7 f19 .") == f"{7 + 19 + 1} "
+    re = ld.upload(units(edit=4))             # f4; f19 back as it was
+    assert re.sent_names == ["f4", "f19"]
     assert main_value(forth) == expected_main(edit=4)
+    m = ld.state()
+    assert sum(1 for u in m.units if u.forwarded) == 3   # f19 twice, f4 once
+
+
+def test_words_that_cannot_jump_make_their_users_resend(forth, target):
+    ld = loader(forth, target)
+    src = "10 constant k\nvariable v\n: a 1 ;\n: b a k + v @ + ;\n: c b 1+ ;\n"
+    ld.upload(split_units(src, "s.fs"))
+    assert forth.run("c .") == "12 "
+    # a constant is compiled into its users as a literal: b is sent again (c is not)
+    src2 = src.replace("10 constant", "20 constant")
+    re = ld.upload(split_units(src2, "s.fs"))
+    assert re.sent_names == ["k", "b"] and forth.run("c .") == "22 "
+    # a colon definition: only itself
+    re = ld.upload(split_units(src2.replace(": a 1 ;", ": a 5 ;"), "s.fs"))
+    assert re.sent_names == ["a"] and forth.run("c .") == "26 "
 
 
 def test_target_error_stops_rolls_back_and_reports_the_location(forth, target):
@@ -232,3 +248,21 @@ def test_julia_programs_switch_and_come_back(forth, board, target):
     m = loader(forth, target).state()
     assert m.tail == [] and [u.hash for u in m.units][-len(back.sent_names):] == \
         [u.hash for u in sieve if u.name in back.sent_names]
+
+
+def test_julia_forty_functions_one_edit(forth, target):
+    from jlforth.loader.julia import units_from_julia
+    from jlforth.loader.sample import julia_expected, julia_program
+    ld = loader(forth, target)
+    full = ld.upload(units_from_julia(julia_program(40), "p.jl", target))
+    assert full.units >= 42
+    assert forth.run("main_() .") == f"{julia_expected()} "
+    for k in (24, 3):
+        re = ld.upload(units_from_julia(julia_program(40, edit=k), "p.jl", target))
+        assert re.sent_names == [f"f{k}(i16)"] and re.bytes <= 0.10 * full.bytes
+        assert forth.run("main_() .") == f"{julia_expected(edit=k)} "
+        assert loader(forth, target).upload(
+            units_from_julia(julia_program(40, edit=k), "p.jl", target)).bytes == 0
+        back = ld.upload(units_from_julia(julia_program(40), "p.jl", target))
+        assert back.sent_names == [f"f{k}(i16)"]
+        assert forth.run("main_() .") == f"{julia_expected()} "

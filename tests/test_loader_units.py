@@ -101,7 +101,7 @@ def test_support_words_fit_the_input_line():
 
 def test_manifest_parse():
     # support words end at BC4C (base trailer ----); foo, then bar and v in one unit
-    out = ("2 BC98 BC80 201\r\n"
+    out = ("3 BC98 BC80 201\r\n"
            "BC80 v\r\n"
            "BC76 bar\r\n"
            "BC4C foo\r\n"
@@ -120,7 +120,7 @@ def test_manifest_parse():
 
 def test_manifest_units_may_start_with_data():
     # "fhere 1 f, 2 f, constant tbl": four data bytes, then the header
-    out = ("2 BC60 BC50 1FF\r\n"
+    out = ("3 BC60 BC50 1FF\r\n"
            "BC50 tbl\r\n"
            "b BB62\r\n"
            "t BC44 BB62 1FF ----\r\n"
@@ -131,7 +131,7 @@ def test_manifest_units_may_start_with_data():
 
 def test_manifest_parse_with_a_tail():
     # "x" typed by hand after the last unit
-    out = ("2 BCA0 BC98 201\r\n"
+    out = ("3 BCA0 BC98 201\r\n"
            "BC98 x\r\n"
            "BC80 v\r\n"
            "BC76 bar\r\n"
@@ -147,7 +147,7 @@ def test_manifest_parse_with_a_tail():
 def test_a_header_is_not_taken_for_a_trailer():
     # the header of "isset(u16)" at BF9A: link BF7A (the header before it), then
     # length 10 and "i", then "sset": it looks like a trailer but for HERE
-    out = ("2 C040 BF9A 301\r\n"
+    out = ("3 C040 BF9A 301\r\n"
            "BF9A isset(u16)\r\n"
            "BF7A data\r\n"
            "b BD56\r\n"

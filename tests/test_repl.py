@@ -138,10 +138,18 @@ def test_session_through_a_pty(tmp_path):
         # expressions
         assert "27\n" in ask("cube(3)")
         assert "0x0a\n" in ask("0x05 + 0x05")
-        # redefinition: the word that uses it is re-uploaded too, and says so
+        # redefinition: only sq is sent; cube, compiled against the old sq, gets
+        # there through a jump patched into the old code; the REPL says so
         out = ask("function sq(x::Int16)", "  y = x * x + 1", "  return y", "end")
-        assert "re-uploaded sq(i16); and cube(i16), which uses it" in out
+        assert "re-uploaded sq(i16); cube(i16) reaches the new code through a jump" in out
         assert "30\n" in ask("cube(3)")
+        # a tiny function is inlined into its callers: they change, and are re-sent
+        ask("twice(x::Int16) = 2 * x")
+        assert "uploaded quad(i16)" in ask("function quad(x::Int16)", "  y = twice(twice(x))",
+                                           "  return y", "end")
+        out = ask("twice(x::Int16) = 3 * x")
+        assert "re-uploaded twice(i16); and quad(i16), which uses it" in out
+        assert "9\n" in ask("quad(1)")
         # ? help: signature, Forth text, flash size
         out = ask("?cube")
         assert "cube(x::Int16)::Int16" in out and ": cube(i16)" in out

@@ -26,6 +26,8 @@ Support words, defined once per board (about 400 bytes):
 
 ``~jl`` ( "hash" -- )   lay down a trailer
 ``~rb`` ( fhere latest here -- )  roll back (the run-time of MARKER)
+``~fw`` ( new-xt old-xt trailer -- )  forward: the old definition's code
+                        starts with ``JMP new``, its unit's hash becomes ``=fw=``
 ``~c``, ``~k``          trailer candidate tests
 ``~ls`` ( a -- )        print the manifest from address a on (0: all):
                         pointers; ``ADDR NAME`` for each header after a and
@@ -41,8 +43,9 @@ from typing import Optional
 from .link import ForthLink, LinkError
 from .units import is_hash
 
-SUPPORT_VERSION = 2
+SUPPORT_VERSION = 3
 BASE_HASH = "----"
+FW_HASH = "=fw="                         # a unit whose word now jumps to a newer one
 TRAILER = 8
 RAM_LOW, RAM_HIGH = 0x0100, 0x1FFF      # where HERE can be (any 16-bit chip with ≤ 8 KB of RAM)
 
@@ -59,6 +62,8 @@ SUPPORT = [
     " repeat cr [char] b emit space u. fhere 7 - dup r> umin ?do i ~k if cr",
     " [char] t emit space i dup u. dup @ u. dup cell+ @ u. 4 + 4 type then 2 +loop",
     " base ! ;",
+    ": ~fw >r swap $7FFF and 2/ swap $940C over ! cell+ ! $663D r@ 4 + ! $3D77",
+    " r> 6 + ! ;",
     f"~jl {BASE_HASH}",
 ]
 
@@ -91,6 +96,12 @@ class TargetUnit:
     start: int                   # first byte (the previous trailer's end)
     trailer: Trailer
     before: Trailer              # the previous trailer: rolling back to it removes this unit
+    headers: list = field(default_factory=list)   # Header objects, oldest first
+
+    @property
+    def forwarded(self) -> bool:
+        """Its word was patched to jump to a newer definition of the same name."""
+        return self.hash == FW_HASH
 
     @property
     def end(self) -> int:
@@ -122,6 +133,15 @@ class Manifest:
     @property
     def last(self) -> Optional[Trailer]:
         return self.units[-1].trailer if self.units else self.base
+
+    def mark_forwarded(self, trailer_addr: int) -> None:
+        """Record what ``~fw`` did to a unit's trailer (it is not read again)."""
+        for t in self.trailers:
+            if t.addr == trailer_addr:
+                t.hash = FW_HASH
+        for u in self.units:
+            if u.trailer.addr == trailer_addr:
+                u.hash = FW_HASH
 
     def truncated(self, t: Trailer) -> "Manifest":
         """The manifest after rolling back to trailer ``t`` (no query needed)."""
@@ -205,7 +225,7 @@ def parse(text: str, prior: Optional[Manifest] = None, start: int = 0) -> Manife
             continue
         if latest != newest_before(a) or (trailers and here < trailers[-1].here):
             continue
-        if is_hash(h) or h == BASE_HASH:
+        if is_hash(h) or h in (BASE_HASH, FW_HASH):
             trailers.append(Trailer(a, latest, here, h))
     m.before_all = before_all
     return _assemble(m, headers, trailers)
@@ -219,8 +239,8 @@ def _assemble(m: Manifest, headers: list, trailers: list) -> Manifest:
         return m
     m.base = trailers[0]
     for prev, t in zip(trailers, trailers[1:]):
-        names = [h.name for h in headers if prev.end <= h.addr < t.addr]
-        m.units.append(TargetUnit(t.hash, names, prev.end, t, prev))
+        hs = [h for h in headers if prev.end <= h.addr < t.addr]
+        m.units.append(TargetUnit(t.hash, [h.name for h in hs], prev.end, t, prev, hs))
     last = trailers[-1]
     m.tail = [h.name for h in headers if h.addr >= last.end]
     m.tail_bytes = m.fhere - last.end
@@ -243,6 +263,18 @@ def read_manifest(link: ForthLink, timeout: Optional[float] = None) -> Manifest:
 def install_support(link: ForthLink) -> None:
     for line in SUPPORT:
         link.run(line)
+
+
+def xt_of(h: Header) -> int:
+    """The execution token of a header (the layout in forth_kernel/README.md)."""
+    n = len(h.name)
+    return h.addr + 4 + n + (n & 1)
+
+
+def code_size(u: TargetUnit, h: Header) -> int:
+    """Bytes from the header's xt to the next header or the unit's trailer."""
+    ends = [x.addr for x in u.headers if x.addr > h.addr] + [u.trailer.addr]
+    return min(ends) - xt_of(h)
 
 
 def rollback_line(t: Trailer) -> str:

@@ -31,3 +31,35 @@ def expected_main(n: int = 40, edit=None) -> int:
     for i in range(0, n, 4):
         x = f(i, x)
     return x - 0x10000 if x & 0x8000 else x
+
+
+def julia_program(n: int = 40, edit=None) -> str:
+    """The same shape in Julia: n functions ``f<i>(x::Int16)``, every fifth
+    calling the one before, ``main_()`` calling them all."""
+    out = ["acc = Int16(0)"]
+    for i in range(n):
+        call = f"    y = f{i - 1}(y)\n" if i and i % 5 == 0 else ""
+        plus = " + 1" if edit == i else ""
+        out.append(f"function f{i}(x::Int16)\n    global acc\n    y = x * {i + 3} + {i % 7}{plus}\n"
+                   f"{call}    acc += y\n    return y\nend")
+    out.append("function main_()\n    s = Int16(0)\n"
+               + "".join(f"    s += f{i}(s)\n" for i in range(n)) + "    return s\nend")
+    out.append("println(main_())")
+    return "\n".join(out) + "\n"
+
+
+def julia_expected(n: int = 40, edit=None) -> int:
+    """``main_()`` of :func:`julia_program`, computed with Int16 wrap-around."""
+    def w(v):
+        v &= 0xFFFF
+        return v - 0x10000 if v & 0x8000 else v
+
+    def f(i, x):
+        y = w(x * (i + 3) + i % 7 + (1 if edit == i else 0))
+        if i and i % 5 == 0:
+            y = f(i - 1, y)
+        return y
+    s = 0
+    for i in range(n):
+        s = w(s + f(i, s))
+    return s

@@ -68,6 +68,8 @@ class Plan:
     reason: str = ""
     install: bool = False                      # support words to define first
     tail: list[str] = field(default_factory=list)   # names removed from after the last unit
+    forward: dict = field(default_factory=dict)     # program index -> [(old xt, old trailer, name)]
+    forward_all: list = field(default_factory=list)
 
 
 @dataclass
@@ -81,11 +83,19 @@ class Stats:
     sent_names: list[str] = field(default_factory=list)
     mode: str = "none"
     removed: list[str] = field(default_factory=list)
+    forwarded: list[str] = field(default_factory=list)   # old definitions now jumping to new ones
 
 
-def _items(u: Unit, base_word: Optional[str]) -> list[str]:
+#: a unit using these does more than run its code: a jump cannot stand in for it
+_NOT_FORWARDABLE = {"immediate", "does>", "postpone", "[compile]", "create", "variable",
+                    "2variable", "constant", "2constant", "marker", "compile,"}
+
+
+def _items(u: Unit, base_word: Optional[str], forward=()) -> list[str]:
     """A unit's words as packing items: a word that parses the next name is
-    kept with it (the kernel reads that name from the same line)."""
+    kept with it (the kernel reads that name from the same line).  Before the
+    trailer: the old definitions it replaces are made to jump to it (so the
+    trailer is there only if they were)."""
     out = [base_word] if base_word else []
     toks = u.tokens
     i = 0
@@ -97,6 +107,8 @@ def _items(u: Unit, base_word: Optional[str]) -> list[str]:
         else:
             out.append(t)
             i += 1
+    for xt, trailer, name in forward:
+        out.append(f"' {name} ${xt:x} ${trailer:x} ~fw")
     out.append(f"~jl {u.hash}" if u.names else None)
     return [x for x in out if x]
 
@@ -109,7 +121,7 @@ class Line:
 
 
 def pack(units: Sequence[Unit], order: Sequence[int], tib: int = TIB,
-         start_base: Optional[int] = None) -> list[Line]:
+         start_base: Optional[int] = None, forward: Optional[dict] = None) -> list[Line]:
     """Lines of at most ``tib`` characters for the units ``order`` (indices)."""
     lines: list[Line] = []
     cur: list[str] = []
@@ -129,7 +141,7 @@ def pack(units: Sequence[Unit], order: Sequence[int], tib: int = TIB,
         word = None
         if u.base != base and not (u.tokens and u.tokens[0].lower() in ("hex", "decimal")):
             word = "hex" if u.base == 16 else "decimal"
-        items = _items(u, word)
+        items = _items(u, word, (forward or {}).get(k, ()))
         base = u.end_base
         for j, it in enumerate(items):
             if len(it) > tib:
@@ -266,26 +278,102 @@ class Loader:
 
     # -- planning ------------------------------------------------------------
     def plan(self, units: Sequence[Unit], m: mf.Manifest, mode: str = "auto") -> Plan:
+        flags = {}
+        p = self._plan(units, m, mode, flags)
+        want = {xt for xt, _, _ in p.forward_all if xt not in flags}
+        if want:                                     # ask the target about those words
+            flags.update(self.probe_flags(sorted(want)))
+            p = self._plan(units, m, mode, flags)
+        return p
+
+    def probe_flags(self, xts) -> dict:
+        """The flags byte of each xt (bit 7 clear: immediate, bit 6 clear: inline)."""
+        out = {}
+        cmds = [f"${xt:x} 1- c@ u." for xt in xts]
+        while cmds:
+            line = cmds.pop(0)
+            while cmds and len(line) + 1 + len(cmds[0]) <= self.tib:
+                line += " " + cmds.pop(0)
+            r = self._send(line)
+            if r.error:
+                raise UploadError(None, r.error, line)
+            for v in r.output.split():
+                out[xts[len(out)]] = int(v)
+        return out
+
+    def _plan(self, units: Sequence[Unit], m: mf.Manifest, mode: str, flags: dict) -> Plan:
+        """``flags``: what probe_flags found so far (xt → flags byte); an xt not
+        in it is taken as patchable, and the plan lists it for a probe."""
         deps = dependencies(list(units))
         tunits = m.units
         live = m.live()
+        inst: dict[str, list[tuple[int, mf.Header]]] = {}     # name -> target instances, oldest first
+        for k, tu in enumerate(tunits):
+            for h in tu.headers:
+                inst.setdefault(h.name, []).append((k, h))
         kept_t: dict[int, int] = {}               # program index -> target unit index
         shadowed: set[str] = set()                 # names whose target definition will be replaced
         send: list[int] = []
+        forward: dict[int, list] = {}              # program index -> [(old xt, old trailer, name)]
+        forward_all: list = []
+
+        def patchable(k: int, h: mf.Header) -> bool:
+            """Can this definition be made to jump to a newer one?  A colon
+            definition (not inline, not immediate) alone in its unit, with room
+            for a JMP."""
+            tu = tunits[k]
+            if len(tu.headers) != 1 or mf.code_size(tu, h) < 4:
+                return False
+            f = flags.get(mf.xt_of(h))
+            return f is None or (f & 0xC0) == 0xC0
+
+        def chain_ok(name: str, k_bound: int, j: int) -> bool:
+            """The definition of ``name`` a unit was compiled against (in target
+            unit k_bound) leads, through jumps, to the program's unit j."""
+            seq = [k for k, _ in inst.get(name, []) if k >= k_bound]
+            if not seq or seq[0] != k_bound:
+                return False
+            *older, newest = seq
+            if any(not tunits[k].forwarded for k in older):
+                return False
+            if j in kept_t:
+                return kept_t[j] == newest
+            return (j in forward and any(n == name for _, _, n in forward[j]))
+
         for i, u in enumerate(units):
             t = live.get(u.names[0]) if u.names else None
             ok = (t is not None and tunits[t].hash == u.hash
                   and all(live.get(n) == t for n in u.names)
-                  and not (set(u.names) & shadowed)
-                  and all(j in kept_t and kept_t[j] < t for j in deps[i]))
+                  and not (set(u.names) & shadowed))
+            if ok:
+                for j in deps[i]:
+                    if j in kept_t and kept_t[j] < t:
+                        continue                     # compiled against it: as it is
+                    for name in u.uses & set(units[j].names):
+                        bound = [k for k, _ in inst.get(name, []) if k < t]
+                        if not bound or not chain_ok(name, bound[-1], j):
+                            ok = False
             if ok:
                 kept_t[i] = t
-            else:
-                send.append(i)
-                shadowed.update(u.names)
+                continue
+            send.append(i)
+            shadowed.update(u.names)
+            # the definitions this one replaces jump to it, so words compiled
+            # against them (and kept) run the new one
+            fw = []
+            if (len(u.names) == 1 and u.tokens and u.tokens[0] == ":"
+                    and u.tokens.count(":") == 1 and not (u.uses & _NOT_FORWARDABLE)):
+                name = u.names[0]
+                old = inst.get(name, [])
+                if old and patchable(*old[-1]):
+                    k, h = old[-1]
+                    fw.append((mf.xt_of(h), tunits[k].trailer.addr, name))
+            if fw:
+                forward[i] = fw
+                forward_all.extend(fw)
 
-        def cost(order) -> int:
-            return _wire(pack(units, order, self.tib)) if order else 0
+        def cost(order, fw=None) -> int:
+            return _wire(pack(units, order, self.tib, forward=fw)) if order else 0
 
         # rollback plan: the longest run of program units that the target has, in order
         k = 0
@@ -296,7 +384,8 @@ class Loader:
         rb_to = tunits[k - 1].trailer if k else m.base
         needs_rb = len(tunits) > k                 # something after the common prefix
 
-        append = Plan("append" if send else "none", None, send, sorted(kept_t), cost(send))
+        append = Plan("append" if send else "none", None, send, sorted(kept_t),
+                      cost(send, forward), forward=forward, forward_all=forward_all)
         rollback = Plan("rollback" if needs_rb else ("full" if k == 0 else "append"),
                         rb_to if needs_rb else None, rb_send, list(range(k)),
                         cost(rb_send) + (30 if needs_rb else 0))
@@ -343,7 +432,7 @@ class Loader:
             n_before = sum(1 for tu in m.units if tu.trailer.addr < plan.rollback.addr + 1)
         if not plan.send:
             return stats
-        lines = pack(units, plan.send, self.tib)
+        lines = pack(units, plan.send, self.tib, forward=plan.forward)
         total = _wire(lines)
         progress = None
         if not self.quiet and len(plan.send) >= self.progress_min and _tty():
@@ -357,7 +446,14 @@ class Loader:
                 if progress:
                     progress.advance(len(ln.text) + 1)
                 if r.error:
+                    self.manifest = None                  # forwards may have been made: read all
                     self._recover(units, plan, n_before, ln, r, stats)
+                if self.manifest is not None:
+                    for i in ln.ends:                     # this unit's forwards were made
+                        for _, trailer, _ in plan.forward.get(i, ()):
+                            self.manifest.mark_forwarded(trailer)
+                for i in ln.ends:
+                    stats.forwarded += [name for _, _, name in plan.forward.get(i, ())]
         finally:
             stats.wall += time.monotonic() - t0
             if progress:
