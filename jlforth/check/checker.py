@@ -2037,12 +2037,25 @@ class Checker:
         vals = self.args(n)
         if _is_bottom(*vals):
             return Placeholder(n.loc)
+        # Julia evaluates every argument before promoting (whose conversions may raise):
+        # when a later argument may raise or have effects, compute them all first
+        from ..opt.fold import is_pure
+        wraps = []
+        if any(not is_pure(v) for v in vals[1:]):
+            refs = []
+            for v in vals:
+                w, r = self.bind(v)
+                wraps.append(w)
+                refs.append(r)
+            vals = refs
         acc = vals[0]
         for v in vals[1:]:
             if not (acc.type.is_integer and v.type.is_integer) and not (acc.type is CHAR and v.type is CHAR):
                 raise err(f"no method {n.func.id}(::{acc.type}, ::{v.type})", n.loc)
             t = promote_type(acc.type, v.type)
             acc = ir.BinOp(op, self.conv(acc, t, True, n.loc), self.conv(v, t, True, n.loc), t, n.loc)
+        for w in reversed(wraps):
+            acc = w(acc)
         return acc
 
     def b_min(self, n):
