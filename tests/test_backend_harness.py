@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import List, Optional, Sequence
+from typing import Optional, Sequence
 
 import pytest
 
 from jlforth import targets
 from jlforth.backend.forth import ForthProgram, compile_source
 from jlforth.board.open import open_board
-from jlforth.check import juliasem as J
 from jlforth.check import types as T
 from jlforth.loader import ForthLink
 from jlforth.run import TargetError, map_error, run_entry, upload

@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from .. import ir
-from ..check.types import (BOOL, BOTTOM, CHAR, INT8, INT16, INT32, NOTHING, UINT8, UINT16, UINT32,
+from ..check.types import (BOOL, BOTTOM, CHAR, INT8, INT16, NOTHING, UINT8,
                            ArrayType, IntType, JType)
 from ..errors import CompileError, Loc
 
@@ -1536,8 +1536,12 @@ class FuncGen:
 
     # ---- conversions
     def e_Convert(self, e: ir.Convert):
-        S, T = e.a.type, e.type
         self.val(e.a)
+        self.convert_tokens(e)
+
+    def convert_tokens(self, e: ir.Convert):
+        """The conversion of e.a (already on the stack) to e.type."""
+        S, T = e.a.type, e.type
         if S == T or cells(T) == 0:
             return
         if cells(S) == 0:
