@@ -22,10 +22,11 @@ that leaves the interpreter state, so after a reset the dictionary ends at a
 line boundary; anything after the last trailer is an unfinished unit (or
 words typed by hand) and is rolled back before the next upload.
 
-Support words, defined once per board (about 400 bytes):
+Support words, defined once per board (about 900 bytes):
 
 ``~jl`` ( "hash" -- )   lay down a trailer
 ``~rb`` ( fhere latest here -- )  roll back (the run-time of MARKER)
+``~!``  ( x a -- )       ``!`` as a call (it is inline code, and ``~fw`` needs four)
 ``~fw`` ( new-xt old-xt trailer -- )  forward: the old definition's code
                         starts with ``JMP new``, its unit's hash becomes ``=fw=``
 ``~c``, ``~k``          trailer candidate tests
@@ -62,8 +63,9 @@ SUPPORT = [
     " repeat cr [char] b emit space u. fhere 7 - dup r> umin ?do i ~k if cr",
     " [char] t emit space i dup u. dup @ u. dup cell+ @ u. 4 + 4 type then 2 +loop",
     " base ! ;",
-    ": ~fw >r swap $7FFF and 2/ swap $940C over ! cell+ ! $663D r@ 4 + ! $3D77",
-    " r> 6 + ! ;",
+    ": ~! ! ;",
+    ": ~fw >r swap $7FFF and 2/ swap $940C over ~! cell+ ~! $663D r@ 4 + ~! $3D77",
+    " r> 6 + ~! ;",
     f"~jl {BASE_HASH}",
 ]
 
