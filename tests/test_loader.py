@@ -197,7 +197,7 @@ def test_power_cycle_mid_upload_then_resume(forth, board, target):
 
 
 def test_no_answer_is_reported_as_an_interruption(forth, target):
-    forth.timeout = 1.5
+    forth.timeout = 3
     ld = loader(forth, target)
     src = ": spin begin again ;\nspin\n"
     with pytest.raises(UploadInterrupted) as e:
