@@ -155,6 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     from .image.cli import add_verbs as image_verbs     # build, sim, flash (jlforth/image)
     image_verbs(sub)
+    from .teach.cli import add_verbs as teach_verbs     # explain, trace, size (jlforth/teach)
+    teach_verbs(sub)
     def common(sp):
         sp.add_argument("--port", help="serial port or pyserial URL; default: a fresh simulated board")
         sp.add_argument("--target", default="atmega328p", help=f"chip ({', '.join(targets.names())})")
