@@ -7,7 +7,7 @@
 #include "forth.h"
 #include "config.h"
 
-uint32_t g_millis;                      /* Timer0 tick, prims.S              */
+volatile uint32_t g_millis;             /* Timer0 tick, prims.S              */
 /* boot.S: erase+write one page from a RAM buffer; 0 = done, 1 = refused */
 extern uint8_t boot_write_page(ucell page, const uint8_t *buf);
 
@@ -80,7 +80,7 @@ uint8_t arch_escape(void)
 
 /* ---- the flash page cache ------------------------------------------------- */
 static uint8_t cache[FLASH_PAGE];
-static ucell cache_page = 0xFFFF;        /* byte address of the cached page */
+ucell cache_page = 0xFFFF;               /* byte address of the cached page */
 uint8_t g_cache_dirty;
 
 void dict_flush(void)
@@ -218,8 +218,8 @@ WORD(w_cold)
 /* ---- start ---------------------------------------------------------------- */
 int main(void)
 {
-    UBRR0 = (F_CPU / (8 * BAUD)) - 1;
-    UCSR0A = _BV(U2X0);
+    UCSR0A = _BV(U2X0);                  /* before UBRR0: simavr fixes the rate */
+    UBRR0 = (F_CPU / (8 * BAUD)) - 1;    /* when UBRR0L is written            */
     UCSR0B = _BV(RXEN0) | _BV(TXEN0) | _BV(RXCIE0);
     UCSR0C = _BV(UCSZ01) | _BV(UCSZ00);
     TCCR0A = _BV(WGM01);                 /* CTC: 16 MHz / 64 / 250 = 1 kHz */

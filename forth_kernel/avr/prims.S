@@ -49,6 +49,20 @@ forth_abort:
         jmp     forth_restart
 
 ; =============================================================== the words
+; The words written in C come first in the dictionary, so the primitives
+; (defined after them) are the first the interpreter's search meets.
+; c_tramp: run the C word in Z.  It takes the stack pointer (TOS stored
+; first) and returns the new one: cell *w_name(cell *sp).
+c_tramp:
+        PUSHT                                   ; 4
+        movw    r24, r28                        ; 1
+        icall                                   ; 3
+        movw    r28, r24                        ; 1
+        POPT                                    ; 4
+        ret                                     ; 4
+
+#include "cwords.inc"
+
 ; ---------------------------------------------------------------- stack
 ; DUP ( x -- x x )  duplicate top of stack
         HEADER  "dup", dup, F_INL
@@ -1605,7 +1619,7 @@ forth_throw:
         lds     r31, g_handler+1
         sbiw    r30, 0
         brne    2f
-        rjmp    forth_abort                     ; no CATCH: to the prompt
+        jmp     forth_abort                     ; no CATCH: to the prompt
 2:      in      r0, _SFR_IO_ADDR(SREG)
         cli
         out     _SFR_IO_ADDR(SPH), r31
@@ -1953,17 +1967,6 @@ TIMER0_COMPA_vect:
         pop     r24
         reti
 
-; c_tramp: run the C word in Z.  It takes the stack pointer (TOS stored
-; first) and returns the new one: cell *w_name(cell *sp).
-c_tramp:
-        PUSHT                                   ; 4
-        movw    r24, r28                        ; 1
-        icall                                   ; 3
-        movw    r28, r24                        ; 1
-        POPT                                    ; 4
-        ret                                     ; 4
-
-#include "cwords.inc"
 
 ; Budgets and reserved RAM, as absolute ELF symbols for the host's tests.
         .global jlf_stack_bytes, jlf_budget_flash, jlf_budget_ram, jlf_target_flash
@@ -1977,7 +1980,7 @@ c_tramp:
         .set    jlf_data_limit, DATA_LIMIT
         .set    jlf_hold_size, HOLD_SIZE
         .set    jlf_ee_magic, EE_MAGIC
-        .set    jlf_codegen, 2
+        .set    jlf_codegen, 3
 
 ; The newest kernel header, as a flash cell (a relocated value, so it stays
 ; right if the linker relaxes code before it).

@@ -30,7 +30,7 @@ enum {
     E_RANGE = -11, E_UNDEFINED = -13, E_COMPONLY = -14, E_NONAME = -16,
     E_READONLY = -20, E_CONTROL = -22, E_BAD_NUM = -24, E_BREAK = -28,
     E_QUIT = -56,
-    E_FLASH_VERIFY = -256, E_INEXACT = -257, E_BOUNDS = -258,
+    E_FLASH_VERIFY = -256, E_INEXACT = -257, E_BOUNDS = -258, E_ARGUMENT = -259,
 };
 
 /* ---- words written in C: they take and return the data stack pointer ---- */

@@ -25,6 +25,11 @@ static ucell  leaves;                 /* LEAVE chain of the innermost loop    */
 
 
 /* ---- small helpers -------------------------------------------------------- */
+#ifndef KERNEL_BYTE                    /* flash read directly (DIRECT_OK:     */
+#define KERNEL_BYTE(a) (*(const uint8_t *)(a))   /* not in a write cache);  */
+#define KERNEL_WORD(a) (*(const uint16_t *)(a))  /* one flat address space */
+#define DIRECT_OK(a) 1
+#endif
 uint8_t mem_cfetch(ucell a)
 {
     return (a & FLASH_BIT) ? dict_cfetch(a) : *(uint8_t *)a;
@@ -63,7 +68,7 @@ static const char messages[] PROGMEM =
     "\013result out of range\0" "\015undefined word\0" "\016compile only\0"
     "\020missing name\0" "\024read-only\0" "\026control structure mismatch\0"
     "\030bad number\0" "\034break\0" "\144flash verify failed\0"
-    "\145InexactError\0" "\146BoundsError\0" "\377error";
+    "\145InexactError\0" "\146BoundsError\0" "\147ArgumentError\0" "\377error";
 
 static const char *message(cell code)
 {
@@ -113,15 +118,33 @@ static ucell hdr_xt(ucell h)
  * may relax the code around them); the flash bit is added here.          */
 static ucell next_hdr(ucell h)
 {
-    h = dict_fetch(h);
+    h = DIRECT_OK(h) && DIRECT_OK(h + 1) ? KERNEL_WORD(h) : dict_fetch(h);
     return h ? h | FLASH_BIT : 0;
 }
 
+/* The interpreter's hot loop: a miss walks every header.  Headers are read
+ * with plain flash reads unless they lie in a page held in the write cache
+ * (never the kernel's own), and only one with the right length and first
+ * letter is compared in full.                                             */
 static ucell find_name(ucell a, uint8_t n)
 {
+    ucell user = DICT_START;
+    uint8_t c0 = lower(mem_cfetch(a));
     for (ucell h = g_latest; h; h = next_hdr(h)) {
-        if (dict_cfetch(h + 2) != n)
+        while (h < user) {                              /* kernel headers */
+            if (KERNEL_BYTE(h + 2) == n && KERNEL_BYTE(h + 3) == c0)
+                goto compare;
+            h = KERNEL_WORD(h);
+            if (!h)
+                return 0;
+            h |= FLASH_BIT;
+        }
+        if (DIRECT_OK(h) && DIRECT_OK(h + 3)) {
+            if (KERNEL_BYTE(h + 2) != n || KERNEL_BYTE(h + 3) != c0)
+                continue;
+        } else if (dict_cfetch(h + 2) != n)
             continue;
+compare:;
         uint8_t i = 0;
         while (i < n && dict_cfetch(h + 3 + i) == lower(mem_cfetch(a + i)))
             i++;
@@ -375,7 +398,10 @@ static void need_compiling(void)
 static ucell header(void)
 {
     uint8_t n;
-    ucell a = need_name(&n), h = g_fhere;
+    ucell a = need_name(&n);
+    if (g_fhere & 1)                   /* after an odd FC, : code stays even */
+        comma_byte(0xFF);
+    ucell h = g_fhere;
     if (n > NAME_MAX)
         n = NAME_MAX;
     comma_byte(g_latest);
@@ -677,7 +703,14 @@ cell *interpret(cell *sp)
             return sp;
         tok = a;
         tok_len = n;
-        ucell h = find_name(a, n);
+        /* In decimal, a token of digits (with an optional sign) is taken as
+         * a number without searching the dictionary: numbers are the most
+         * common token a compiler sends, and a miss walks every header.
+         * (So a word whose name is all digits is shadowed in decimal.)    */
+        uint8_t i = mem_cfetch(a) == '-' && n > 1;
+        while (i < n && (uint8_t)(mem_cfetch(a + i) - '0') < 10)
+            i++;
+        ucell h = (i == n && g_base == 10) ? 0 : find_name(a, n);
         if (h) {
             ucell xt = hdr_xt(h);
             uint8_t fl = dict_cfetch(xt - 1);

@@ -48,22 +48,6 @@ __mspabi_mpyl:
         pop     r10
         ret
 
-; udivmod16: r12 / r13 -> quotient r12, remainder r14 (r13 != 0)  ~170
-        .global udivmod16
-udivmod16:
-        clr     r14
-        mov     #16, r15
-1:      rla     r12
-        rlc     r14
-        jc      2f                              ; a 17-bit remainder
-        cmp     r13, r14
-        jlo     3f
-2:      sub     r13, r14
-        inc     r12                             ; the quotient bit
-3:      dec     r15
-        jnz     1b
-        ret
-
 ; div3216: (r13:r12) / r14 -> quotient r12, remainder r13; needs
 ; r13 < r14, so the quotient fits a cell                         ~170
         .global div3216
@@ -114,13 +98,17 @@ udivmod32:
 ; half never divides by zero)
         .section .text.__mspabi_divu, "ax", @progbits
         .global __mspabi_divu
-__mspabi_divu:
-        br      #udivmod16
+__mspabi_divu:                                  ; r12 / r13 -> r12
+        mov     r13, r14
+        clr     r13
+        br      #div3216
         .section .text.__mspabi_remu, "ax", @progbits
         .global __mspabi_remu
-__mspabi_remu:
-        call    #udivmod16
-        mov     r14, r12
+__mspabi_remu:                                  ; r12 % r13 -> r12
+        mov     r13, r14
+        clr     r13
+        call    #div3216
+        mov     r13, r12
         ret
         .section .text.__mspabi_divul, "ax", @progbits
         .global __mspabi_divul

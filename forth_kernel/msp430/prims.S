@@ -429,54 +429,17 @@ true_:
         mov     r13, TOS
         NEXT
 
+; /MOD ( n1 n2 -- rem quot )  symmetric (truncating), as Julia's div and rem
+        COLON   "/mod", slashmod
+        .word   tor, stod, rfrom, smrem, pexit
+
 ; / ( n1 n2 -- n3 )  symmetric division (rounds toward zero)
-        HEADER  "/", slash
-        call    #sdiv16
-        incd    PSP                             ; 1
-        NEXT
+        COLON   "/", slash
+        .word   slashmod, nip, pexit
 
 ; MOD ( n1 n2 -- n3 )  remainder of symmetric division (sign of n1)
-        HEADER  "mod", mod
-        call    #sdiv16
-        POPT
-        NEXT
-
-; /MOD ( n1 n2 -- rem quot )
-        HEADER  "/mod", slashmod
-        call    #sdiv16
-        NEXT
-
-; sdiv16: ( n1 n2 -- rem quot ) in place, truncating, as Julia's div and
-; rem; -10 on a zero divisor.  Clobbers r11-r15.
-sdiv16:
-        mov     @PSP, r12                       ; n1
-        mov     TOS, r13                        ; n2
-        tst     r13
-        jz      div0
-        mov     r12, r11                        ; remainder takes n1's sign
-        xor     r13, r11                        ; quotient sign in bit 15,
-        tst     r12                             ; n1's in r12 until made |n1|
-        push    r12
-        jge     1f
-        inv     r12
-        inc     r12
-1:      tst     r13
-        jge     2f
-        inv     r13
-        inc     r13
-2:      call    #udivmod16                      ; r12 = q, r14 = r
-        tst     r11
-        jge     3f
-        inv     r12
-        inc     r12
-3:      pop     r11
-        tst     r11
-        jge     4f
-        inv     r14
-        inc     r14
-4:      mov     r14, 0(PSP)
-        mov     r12, TOS
-        ret
+        COLON   "mod", mod
+        .word   slashmod, drop, pexit
 
 div0:
         mov     #-10, r12
@@ -488,11 +451,12 @@ range:
 ; U/MOD ( u1 u2 -- urem uquot )  unsigned
         HEADER  "u/mod", uslashmod
         mov     @PSP, r12
-        mov     TOS, r13
-        tst     r13
+        clr     r13
+        mov     TOS, r14
+        tst     r14
         jz      div0
-        call    #udivmod16                      ; ~170
-        mov     r14, 0(PSP)
+        call    #div3216                        ; ~170
+        mov     r13, 0(PSP)
         mov     r12, TOS
         NEXT
 
@@ -651,15 +615,8 @@ dnegate_:
         jmp     sign_fill                       ; 2 + 5
 
 ; M+ ( d n -- d' )
-        HEADER  "m+", mplus
-        mov     TOS, W                          ; n
-        POPT                                    ; d high
-        add     W, 0(PSP)
-        addc    #0, TOS
-        tst     W
-        jge     1f
-        dec     TOS                             ; n's sign extension
-1:      NEXT
+        COLON   "m+", mplus
+        .word   stod, dplus, pexit
 
 ; D0= ( d -- flag )
         HEADER  "d0=", dzeroequal
@@ -672,12 +629,8 @@ dnegate_:
         jmp     zless_
 
 ; D= ( d1 d2 -- flag )
-        HEADER  "d=", dequal
-        mov     @PSP+, W                        ; d2 low
-        xor     @PSP+, TOS                      ; highs
-        xor     @PSP+, W                        ; lows
-        bis     W, TOS
-        jmp     zeq_
+        COLON   "d=", dequal
+        .word   dminus, dzeroequal, pexit
 
 ; D< ( d1 d2 -- flag )  signed
         HEADER  "d<", dless
@@ -738,19 +691,8 @@ dsub_:
         NEXT
 
 ; UD/MOD ( ud u -- urem udquot )  32/16 with a double quotient
-        HEADER  "ud/mod", udslashmod
-        mov     TOS, r14
-        tst     r14
-        jz      div0
-        mov     @PSP, r12                       ; high / u first
-        clr     r13
-        call    #div3216
-        mov     r12, TOS                        ; quotient high
-        mov     2(PSP), r12                     ; then (remainder:low) / u
-        call    #div3216
-        mov     r13, 2(PSP)
-        mov     r12, 0(PSP)
-        NEXT
+        COLON   "ud/mod", udslashmod
+        .word   tor, plit, 0, rfetch, ummod, rfrom, swap, tor, ummod, rfrom, pexit
 
 ; SM/REM ( d n -- rem quot )  symmetric: the quotient rounds toward zero
         HEADER  "sm/rem", smrem
@@ -1077,6 +1019,14 @@ ee_bad:
         mov     #-9, r12
         br      #forth_throw
 
+; E! ( x a -- )  store a cell in EEPROM (a < 64)
+        HEADER  "e!", estore
+        br      #estore_                        ; flash.S
+
+; EC! ( c a -- )  store a byte in EEPROM (a < 64)
+        HEADER  "ec!", ecstore
+        br      #ecstore_
+
 ; ------------------------------------------------------- data space
 ; ALLOT ( n -- )  reserve data space (RAM); -8 when it would reach the stacks
         HEADER  "allot", allot
@@ -1127,6 +1077,14 @@ allot_sub:                                      ; TOS bytes; W = old HERE
         jz      1f
         inc     &g_here
 1:      NEXT
+
+; F, ( x -- )  compile a cell into the dictionary (flash)
+        HEADER  "f,", fcomma
+        br      #fcomma_                        ; codegen.S
+
+; FC, ( c -- )  compile a byte into the dictionary (flash)
+        HEADER  "fc,", fccomma
+        br      #fccomma_
 
 ; UNUSED ( -- u )  free data space
         HEADER  "unused", unused
@@ -1407,16 +1365,10 @@ putc_next:
         NEXT
 
 ; SPACES ( n -- )  send n blanks (none if n <= 0)
-        HEADER  "spaces", spaces
-1:      tst     TOS
-        jl      2f
-        jz      2f
-        mov     #32, r12
-        call    #uart_putc
-        dec     TOS
-        jmp     1b
-2:      POPT
-        NEXT
+        COLON   "spaces", spaces
+        .word   plit, 0, max, plit, 0, pqdo, 1f
+2:      .word   space, ploop, 2b, unloop
+1:      .word   pexit
 
 ; TYPE ( a u -- )  send u characters from RAM or flash
         HEADER  "type", type
@@ -1458,11 +1410,14 @@ type_r14:
         HEADER  "hold", hold
         mov     TOS, r13
         POPT
-hold_r13:
+hold_next:
+        call    #hold_r13
+        NEXT
+hold_r13:                                       ; r13 in front
         dec     &p_hold
         mov     &p_hold, W
         mov.b   r13, 0(W)
-        NEXT
+        ret
 
 ; # ( ud -- ud' )  one digit, in BASE
         HEADER  "#", num
@@ -1483,10 +1438,7 @@ digit:
         jlo     1f
         add     #'A' - '0' - 10, r13
 1:      add     #'0', r13
-        dec     &p_hold
-        mov     &p_hold, W
-        mov.b   r13, 0(W)
-        ret
+        jmp     hold_r13
 
 ; #S ( ud -- 0 0 )  all the digits (at least one)
         HEADER  "#s", nums
@@ -1511,7 +1463,7 @@ digit:
         POPT
         jge     1f
         mov     #'-', r13
-        jmp     hold_r13
+        jmp     hold_next
 1:      NEXT
 
 ; D.R ( d w -- )  a signed double, right-aligned in w columns
@@ -1626,6 +1578,25 @@ kernel_latest_hdr:
         .altmacro
         LINK_   %nhdr
         .noaltmacro
+
+; Facts for the host tools and the budget tests (absolute symbols).
+; jlf_stack_bytes: the data stack, its guards and the return stack's reserve
+; jlf_codegen: the code-generation rules' version (forth_kernel/README.md)
+        .global jlf_stack_bytes, jlf_budget_flash, jlf_budget_ram, jlf_target_flash
+        .set    jlf_stack_bytes, RAM_END - RS_TOP + RS_RESERVE
+        .set    jlf_budget_flash, BUDGET_FLASH
+        .set    jlf_target_flash, TARGET_FLASH
+        .set    jlf_budget_ram, BUDGET_RAM
+        .global jlf_data_limit, jlf_hold_size, jlf_codegen, jlf_s0, jlf_dict_end
+        .set    jlf_data_limit, DATA_LIMIT
+        .set    jlf_hold_size, HOLD_SIZE
+        .set    jlf_codegen, 1
+        .set    jlf_s0, S0_ADDR
+        .set    jlf_dict_end, DICT_END
+        .global jlf_rs_top, jlf_rs_reserve, jlf_ds_cells
+        .set    jlf_rs_top, RS_TOP
+        .set    jlf_rs_reserve, RS_RESERVE
+        .set    jlf_ds_cells, DS_CELLS
 
 ; ======================================================= port variables
         .section .bss.prims, "aw", @nobits
