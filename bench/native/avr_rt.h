@@ -37,8 +37,8 @@ static void __attribute__((noinline)) rt_print_i32(int32_t v)
 
 static void rt_init(void)
 {
-    UBRR0 = 51;                         /* 38400 at 16 MHz with U2X */
-    UCSR0A = _BV(U2X0);
+    UCSR0A = _BV(U2X0);                 /* first: simavr takes the rate */
+    UBRR0 = 51;                         /* 38400 at 16 MHz with U2X     */
     UCSR0B = _BV(TXEN0);
     UCSR0C = _BV(UCSZ01) | _BV(UCSZ00);
 }

@@ -653,6 +653,8 @@ class MetaCompiler:
             self.area = "ghost"
         d = Def(self.ordinal, key.decode("latin-1"), key, None, 0, kind, line=self.lineno,
                 ghost=mode == "ghost")
+        if self.k.codegen >= 3 and self.fhere & 1:   # codegen 3: headers start even
+            self.comma_byte(0xFF)
         if mode != "bare":
             d.hdr = h = self.fhere
             self.comma_byte(self.latest & 0xFF)
