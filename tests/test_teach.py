@@ -243,10 +243,12 @@ def test_trace_stack_after_each_word():
     assert tr.result_text() == "4" and not tr.error and not tr.stopped
     # cycles, from the kernel's code generation rules: a literal is st st ldi ldi
     # (6), `3 -` one subi/sbci pair (2), `2*` lsl/rol (2), rcall (3); the probe
-    # itself: sts, ld, ld, ret, literal, rcall, dup (2+4+4+6+3+4 = 23)
+    # itself, from one probe's last GPIOR0 write to the next one's first:
+    # sts, ld, ld, ret, literal, rcall, dup (2+4+4+6+3+4 = 23)
     cyc = {s.n: s.cycles for s in tr.steps}
     assert tr.overhead == 23
     assert (cyc[1], cyc[2], cyc[4], cyc[7], cyc[11], cyc[15]) == (6, 3, 6, 2, 6, 2)
+    assert cyc[19] == 4 + 4                   # drop (ld, ld) and the return
 
 
 def test_trace_of_an_inlined_function_and_the_cli(tmp_path, capsys):

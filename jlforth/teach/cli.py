@@ -1,6 +1,7 @@
 """The ``explain``, ``trace`` and ``size`` verbs of the jlforth command."""
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -92,7 +93,7 @@ def render_trace(tr, console) -> None:
         julia = ""
         if where != last:
             if s.line and 0 < s.line <= len(tr.source_lines):
-                julia = tr.source_lines[s.line - 1].strip()
+                julia = re.sub(r"\s+#[^\"']*$", "", tr.source_lines[s.line - 1].strip())
             elif not s.line:
                 julia = f"({s.word})"
         last = where
@@ -120,10 +121,11 @@ def render_trace(tr, console) -> None:
 def _strip_marks(text: str) -> str:
     """A step's tokens without trailing words that compile nothing (`then`)."""
     from .listing import zero_code
-    toks = text.split(" ")
-    while len(toks) > 1 and zero_code(toks[-1]):
-        toks.pop()
-    return " ".join(toks)
+    while True:
+        head, _, last = text.rpartition(" ")
+        if not head or not zero_code(last):
+            return text
+        text = head
 
 
 def cmd_trace(args) -> int:
@@ -170,7 +172,7 @@ def cmd_size(args) -> int:
     t.add_column("bytes", justify="right")
     t.add_column("header", justify="right", style="dim")
     t.add_column("RAM", justify="right")
-    t.add_column("% of free space", justify="right")
+    t.add_column("% of dictionary", justify="right")
     t.add_column("")
     words = sorted(lst.words, key=lambda w: (-w.flash, w.name))
     biggest = max((w.flash for w in words), default=1) or 1
@@ -199,8 +201,8 @@ def add_verbs(sub) -> None:
     sp.add_argument("--html", metavar="OUT.html", help="also write one self-contained HTML page")
     sp.add_argument("--show", action="store_true", help="with --html: print the table too")
     sp.add_argument("--no-run", action="store_true", help="bytes only: do not measure cycles")
-    sp.add_argument("--max-cycles", type=float, default=16_000_000,
-                    help="stop main after this many cycles (default 16e6: 1 s at 16 MHz)")
+    sp.add_argument("--max-cycles", type=float, default=32_000_000,
+                    help="stop main after this many cycles (default 32e6: 2 s at 16 MHz)")
     sp.set_defaults(func=cmd_explain)
 
     sp = sub.add_parser("trace", help="step through a call on the simulated board, word by word")

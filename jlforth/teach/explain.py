@@ -207,8 +207,9 @@ def render(ex: Explanation, console=None, width: Optional[int] = None) -> None:
     console.print()
     t = Table(show_edge=False, pad_edge=False, box=None, header_style="bold", expand=False)
     t.add_column("line", justify="right", style="dim")
-    t.add_column("Julia", overflow="fold", ratio=3)
-    t.add_column("Forth", overflow="fold", ratio=4, style="cyan")
+    longest = max((len(r.julia.rstrip()) for r in ex.rows), default=10)
+    t.add_column("Julia", overflow="fold", min_width=min(longest, 44))
+    t.add_column("Forth", overflow="fold", style="cyan", min_width=24)
     t.add_column("bytes", justify="right")
     if measured:
         t.add_column("cycles", justify="right")

@@ -36,7 +36,7 @@ from .instrument import CallStack, Site, forth_chunk, place_sites, rebuild
 from .listing import Listing
 from .sim import SimRun, TeachError, build_image, marker_address, timer_mask_address, uart_idle
 
-DEFAULT_BUDGET = 16_000_000
+DEFAULT_BUDGET = 32_000_000
 RUNNER = "teach.run"
 
 

@@ -21,6 +21,7 @@ How it works:
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
@@ -162,6 +163,18 @@ def trace_source(source: str, path: str, call: str, via_globals: bool = False) -
     return "\n".join(out) + "\n", call_line, c.func.id
 
 
+def _group_text(lst: Listing, group: List[Tok]) -> str:
+    """A step's tokens, with the register names the backend wrote beside them."""
+    out = []
+    for t in group:
+        out.append(t.text)
+        items = lst.chunks[t.chunk].items
+        nxt = items[t.index + 1] if t.index + 1 < len(items) else None
+        if nxt is not None and nxt[0] == "c" and re.fullmatch(r"\( [A-Za-z0-9_]+ \)", nxt[1]):
+            out.append(nxt[1])
+    return " ".join(out)
+
+
 # ---------------------------------------------------------------- probes
 def trace_sites(lst: Listing) -> Dict[int, List[Site]]:
     out: Dict[int, List[Site]] = {}
@@ -240,7 +253,7 @@ def run_trace(source: str, path: str, call: str, target, max_steps: int = DEFAUL
     pre = ("" if (clock or tm is None) else f"0 ${tm:x} c! ") + uart_idle(target)
     before = [forth_chunk("tr.n", "variable tr.n"), forth_chunk("tr.", _probe_word(maddr)),
               forth_chunk("tr.cal", ": tr.cal 0 tr. 0 tr. 0 drop ;")]
-    after = [forth_chunk("tr.go", f": tr.go {pre}{lst.fp.entry} {END_ID} tr. ;")]
+    after = [forth_chunk("tr.go", f": tr.go {pre}{lst.fp.entry} {END_ID} tr. 0 drop ;")]   # not a tail call
     fp = rebuild(lst, probes, lambda s: [("t", str(s.id)), ("t", "tr.")], before, after)
     lines, positions = token_positions(fp)
     # how each probe calls tr. (rcall, or call when too far: one cycle more)
@@ -298,7 +311,7 @@ def run_trace(source: str, path: str, call: str, target, max_steps: int = DEFAUL
             elif not (site.chunk == prev_site.chunk and site.id == prev_site.id + 1):
                 flow = "jump"
             tr.steps.append(Step(len(tr.steps) + 1, max(0, depth - base_depth), prev_site.word,
-                                 prev_site.line, " ".join(t.text for t in prev_site.group), flow,
+                                 prev_site.line, _group_text(lst, prev_site.group), flow,
                                  ev.stack, cyc))
             if site.ret and site.word == lst.fp.entry and tr.result is None:
                 tr.result = list(ev.stack)
