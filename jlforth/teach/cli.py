@@ -19,6 +19,11 @@ def _prepare(args):
         target = targets.get(args.target)
     except targets.UnknownTarget as e:
         raise SystemExit(_err(str(e)))
+    if target.name not in _image_targets():
+        raise SystemExit(_err(
+            f"{args.verb} needs the image builder (flash bytes as the chip lays them down) and a "
+            f"simulated board that boots its images; both know the {', '.join(_image_targets())} "
+            f"so far, not the {target.name}"))
     path = Path(args.file)
     if path.suffix != ".jl":
         raise SystemExit(_err(f"{path}: give a Julia program (.jl)"))
