@@ -268,8 +268,13 @@ def test_trace_errors(tmp_path, capsys):
     src.write_text("half(x::Int16) = x ÷ (x - x)\n")
     tr = run_trace(src.read_text(), str(src), "half(2)", TARGET)
     assert "-10" in tr.error
+    assert jlforth_main(["trace", str(src), "--call", "half(2)"]) == 1
+    out = " ".join(capsys.readouterr().out.split())
+    assert "DivideError: integer division error at line 1: half(x::Int16)" in out
     assert jlforth_main(["trace", str(src), "--call", "2 + 3"]) == 1
     assert "give one call" in capsys.readouterr().err
+    short = run_trace(F, "f.jl", "f(3)", TARGET, max_steps=5)
+    assert short.stopped and len(short.steps) == 5
 
 
 # ---------------------------------------------------------------- size

@@ -106,15 +106,17 @@ def render_trace(tr, console) -> None:
         note = {"": "", "jump": "  ↷ jump", "return": "  ← return"}.get(
             s.flow, "  → call" if s.flow.startswith("call") else "")
         stack = " ".join(str(v) for v in s.stack) if s.stack else "·"
-        t.add_row(str(s.n), str(s.line or ""), julia, Text(forth) + Text(note, style="dim"), stack,
-                  str(s.cycles))
+        t.add_row(str(s.n), str(s.line or ""), Text(julia), Text(forth) + Text(note, style="dim"),
+                  stack, str(s.cycles))
     console.print(t)
     if tr.result is not None:
-        console.print(f"{tr.call} = {tr.result_text()}")
+        console.print(f"{tr.call} = {tr.result_text()}", markup=False)
     if tr.stopped:
         console.print(Text(f"stopped after {len(tr.steps)} steps (--max-steps)", style="yellow"))
     elif tr.error:
-        console.print(Text(f"the call stopped with an error: {tr.error}", style="red"))
+        from .sim import describe_error
+        console.print(Text(f"the call stopped with an error: "
+                           f"{describe_error(tr.error, tr.source_lines)}", style="red"))
     if tr.output:
         console.print(Text("output: ", style="bold") + Text(tr.output))
     console.print(Text(
@@ -166,7 +168,8 @@ def cmd_size(args) -> int:
     img = lst.image
     console = Console(highlight=False)
     space = img.dictionary_space
-    console.print(f"{args.file} for {target.name}: {img.program_bytes} B of {space} B of "
+    from rich.markup import escape
+    console.print(f"{escape(args.file)} for {target.name}: {img.program_bytes} B of {space} B of "
                   f"dictionary flash used, [{'red' if img.free_flash < 0 else 'green'}]"
                   f"{img.free_flash} B free[/]  (flash {target.flash['size']} B: kernel "
                   f"{img.kernel.kernel_bytes} B, boot section "
@@ -186,7 +189,7 @@ def cmd_size(args) -> int:
             continue
         where = w.what + (f", line {w.line}" if w.line else "")
         bar = "█" * max(1, round(24 * w.flash / biggest)) if w.flash else ""
-        t.add_row(w.name or "(data)", Text(where, style="dim"), str(w.flash), str(w.header or ""),
+        t.add_row(Text(w.name or "(data)"), Text(where, style="dim"), str(w.flash), str(w.header or ""),
                   str(w.ram or ""), f"{100 * w.flash / space:.1f}", Text(bar, style="cyan"))
     t.add_row("[bold]total", "", f"[bold]{img.program_bytes}",
               str(sum(w.header for w in lst.words)), f"[bold]{img.ram_used}",

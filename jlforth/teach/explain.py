@@ -12,6 +12,7 @@ from typing import Dict, List, Optional, Tuple
 
 from .listing import Listing, Word
 from .profile import DEFAULT_BUDGET, Profile, run_profile
+from .sim import describe_error
 
 SETUP = 0          # the pseudo-line of main's set-up (and helpers)
 
@@ -185,7 +186,8 @@ def summary_lines(ex: Explanation) -> List[str]:
     if p is not None:
         ms = p.total / lst.target.clock_hz * 1000
         how = "ran to its end" if p.finished else (
-            f"stopped after {num(p.budget)} cycles" if not p.error else f"stopped: {p.error}")
+            f"stopped after {num(p.budget)} cycles" if not p.error else
+            f"stopped: {describe_error(p.error, lst.src_lines)}")
         out.append(f"main: {num(p.total)} cycles ({ms:.3f} ms at {lst.target.clock_hz // 1_000_000} MHz), "
                    f"{how}; timer interrupt {'on (the program reads the clock)' if p.clock else 'off'}")
     return out
@@ -199,7 +201,7 @@ def render(ex: Explanation, console=None, width: Optional[int] = None) -> None:
     console = console or Console(width=width)
     measured = ex.profile is not None
     for s in summary_lines(ex):
-        console.print(s, highlight=False)
+        console.print(s, highlight=False, markup=False)
     if ex.profile is not None and ex.profile.output:
         out = ex.profile.output.rstrip("\n")
         console.print(Text("output: ", style="bold") + Text(out if "\n" not in out else
@@ -244,13 +246,14 @@ def render(ex: Explanation, console=None, width: Optional[int] = None) -> None:
         wt.add_column("cycles per call", justify="right")
     for wr in ex.words:
         w = wr.word
-        cells = [w.name, w.effect, str(w.line) if w.line else "", str(w.flash), str(wr.stack_bytes)]
+        cells = [Text(w.name), Text(w.effect), str(w.line) if w.line else "", str(w.flash),
+                 str(wr.stack_bytes)]
         if measured:
             cells += [str(wr.calls or 0) + (f" (+{wr.unfinished} running)" if wr.unfinished else ""),
                       cycles_text(wr)]
         wt.add_row(*cells)
     for w in ex.data:
-        wt.add_row(w.name, f"( -- addr )  {w.what}", str(w.line) if w.line else "", str(w.flash),
+        wt.add_row(Text(w.name), Text(f"( -- addr )  {w.what}"), str(w.line) if w.line else "", str(w.flash),
                    "", *(["", ""] if measured else []))
         wt.rows[-1].style = "dim"
     if ex.helpers:

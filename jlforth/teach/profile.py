@@ -106,7 +106,7 @@ def run_profile(lst: Listing, budget: int = DEFAULT_BUDGET) -> Profile:
     img = build_image(lines, target, lst.path)
     prof = Profile(clock=clock, budget=budget, sites=len(sites), probe_cycles=24 if wide else 12)
     with SimRun(img, target) as sim:
-        res = sim.measure(RUNNER, budget=budget)
+        res = sim.measure(RUNNER, budget=budget, wall=30.0)
     prof.output, prof.error = res.output, res.error
     marks = res.markers
     if wide:

@@ -45,6 +45,25 @@ def uart_idle(target) -> str:
     return f"{a} c@ $40 or {a} c! 0 emit begin {a} c@ $40 and until "
 
 
+def describe_error(answer: str, source_lines: Sequence[str] = ()) -> str:
+    """The kernel's error answer (``NAME CODE MESSAGE``) as Julia says it,
+    with the source line when the message names one."""
+    import re
+    from ..backend.forth import ERROR_MESSAGES
+    m = re.match(r"\S+ (-?\d+) (.*)$", answer.strip())
+    if not m:
+        return answer
+    code, msg = int(m.group(1)), m.group(2)
+    at = re.search(r"\s*at line (\d+)\s*$", msg)
+    line = int(at.group(1)) if at else None
+    text = ERROR_MESSAGES.get(code) or (msg[: at.start()] if at else msg)
+    if line:
+        text += f" at line {line}"
+        if 0 < line <= len(source_lines):
+            text += f": {source_lines[line - 1].strip()}"
+    return text
+
+
 def build_image(lines: Sequence[str], target, path: str) -> Image:
     img = build_lines([(0, ln) for ln in lines], target, path=path, no_main=True, check=False)
     if not img.fits:

@@ -228,7 +228,9 @@ def _events(markers) -> List[_Event]:
                 return out
             cells.append(s16(markers[j][0] | markers[j + 1][0] << 8))
             j += 2
-        if j >= len(markers) or markers[j][0] != B_MARK:
+        if j >= len(markers):
+            return out                 # the last probe stopped the run (--max-steps)
+        if markers[j][0] != B_MARK:
             raise TeachError("unreadable trace markers; please report")
         out.append(_Event(lo | hi << 8, a, markers[j][1], cells))
         i = j + 1
