@@ -12,7 +12,7 @@ from jlforth.board.open import open_board
 from jlforth.loader import ForthLink
 
 REPO = Path(__file__).resolve().parents[1]
-TARGETS = ["atmega328p"]
+TARGETS = ["atmega328p", "msp430g2553"]
 
 
 @pytest.fixture(scope="session", autouse=True)

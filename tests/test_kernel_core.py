@@ -23,11 +23,20 @@ def core_lines(path: Path) -> list[str]:
     return lines
 
 
-def upload(forth, path: Path) -> list[str]:
+# Forth 2012 leaves "," at an unaligned HERE ambiguous (6.1.0150); the core
+# test does it right after "HERE 1 ALLOT".  A CPU without unaligned cell
+# access (the MSP430: a word access ignores address bit 0) gets an ALIGN
+# before that line; nothing else changes.
+ALIGN_BEFORE = {"msp430": "HERE 1 ,"}
+
+
+def upload(forth, path: Path, align_before: str = "") -> list[str]:
     problems = []
     for n, line in enumerate(core_lines(path), 1):
         if not line.strip():
             continue
+        if align_before and line.startswith(align_before):
+            forth.run("ALIGN")
         r = forth.send(line.replace("\t", " "))
         if r.error:
             problems.append(f"{path.name}:{n}: {r.error}: {line}")
@@ -36,10 +45,10 @@ def upload(forth, path: Path) -> list[str]:
     return problems
 
 
-def test_hayes_core(forth):
+def test_hayes_core(forth, target):
     assert CORETEST.is_file(), "coretest.fs comes with Debian's gforth package (tools/setup installs it)"
     assert upload(forth, HERE / "forth" / "tester.fs") == []
-    problems = upload(forth, CORETEST)
+    problems = upload(forth, CORETEST, ALIGN_BEFORE.get(target.arch, ""))
     expected = sum(1 for l in core_lines(CORETEST) if l.lstrip().startswith("{"))
     ran = int(forth.run("decimal #tests @ ."))
     assert problems == []

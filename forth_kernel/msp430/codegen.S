@@ -146,14 +146,6 @@ opskip:
         jmp     skip
 
 ; ------------------------------------------------------ the C interface
-        .global dict_cfetch, dict_fetch
-dict_cfetch:
-        mov.b   @r12, r12
-        ret
-dict_fetch:
-        mov     @r12, r12
-        ret
-
         .global cg_literal                      ; (lit) x       10 cycles
 cg_literal:
         mov     r12, r13

@@ -31,7 +31,8 @@
  * Info flash:  D 0x1000, C 0x1040  log of the dictionary pointers
  *              B 0x1080            64 bytes of "EEPROM" (E@ E! EC@ EC!)
  *              A 0x10C0            TI's calibration data, never touched     */
-#define FLASH_BIT       0x8000      /* every flash address has bit 15 set   */
+#define FLASH_BIT       0           /* no unified-address bit: one address
+                                       space, flash reads are plain reads    */
 #define SEG             512
 #define DICT_END        0xFE00
 #define TOP_SEG         0xFE00
