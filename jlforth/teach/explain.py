@@ -240,13 +240,14 @@ def render(ex: Explanation, console=None, width: Optional[int] = None) -> None:
     wt.add_column("stack effect")
     wt.add_column("line", justify="right")
     wt.add_column("flash B", justify="right")
+    wt.add_column("RAM B", justify="right")
     wt.add_column("return stack B", justify="right")
     if measured:
         wt.add_column("calls", justify="right")
         wt.add_column("cycles per call", justify="right")
     for wr in ex.words:
         w = wr.word
-        cells = [Text(w.name), Text(w.effect), str(w.line) if w.line else "", str(w.flash),
+        cells = [Text(w.name), Text(w.effect), str(w.line) if w.line else "", str(w.flash), "",
                  str(wr.stack_bytes)]
         if measured:
             cells += [str(wr.calls or 0) + (f" (+{wr.unfinished} running)" if wr.unfinished else ""),
@@ -254,16 +255,13 @@ def render(ex: Explanation, console=None, width: Optional[int] = None) -> None:
         wt.add_row(*cells)
     for w in ex.data:
         wt.add_row(Text(w.name), Text(f"( -- addr )  {w.what}"), str(w.line) if w.line else "", str(w.flash),
-                   "", *(["", ""] if measured else []))
+                   str(w.ram) if w.ram else "", "", *(["", ""] if measured else []))
         wt.rows[-1].style = "dim"
     if ex.helpers:
         wt.add_row(Text(", ".join(w.name for w in ex.helpers), style="dim"),
                    Text("run-time helpers", style="dim"),
-                   "", str(sum(w.flash for w in ex.helpers)), "", *(["", ""] if measured else []))
+                   "", str(sum(w.flash for w in ex.helpers)), "", "", *(["", ""] if measured else []))
     console.print(wt)
-    if ex.data:
-        console.print(Text(f"RAM: " + ", ".join(f"{w.name} {w.ram} B" for w in ex.data if w.ram),
-                           style="dim"))
 
 
 # ------------------------------------------------------------------ HTML
@@ -372,22 +370,23 @@ def to_html(ex: Explanation) -> str:
     out.append("</div></div>")
     # the words
     out.append("<h2>Words</h2><table id='words'><tr><th>word</th><th>stack effect</th><th>line</th>"
-               "<th>flash B</th><th>return stack B</th>"
+               "<th>flash B</th><th>RAM B</th><th>return stack B</th>"
                + ("<th>calls</th><th>cycles per call</th>" if measured else "") + "</tr>")
     for wr in ex.words:
         w = wr.word
         out.append(f"<tr><td class='mono' data-line='{w.line or ''}'>{e(w.name)}</td><td class='mono'>{e(w.effect)}</td>"
-                   f"<td class='n'>{w.line or ''}</td><td class='r'>{w.flash}</td><td class='r'>{wr.stack_bytes}</td>"
+                   f"<td class='n'>{w.line or ''}</td><td class='r'>{w.flash}</td><td></td><td class='r'>{wr.stack_bytes}</td>"
                    + (f"<td class='r'>{wr.calls or 0}</td><td class='r'>{e(cycles_text(wr))}</td>" if measured else "")
                    + "</tr>")
     for w in ex.data:
-        out.append(f"<tr class='dim'><td class='mono'>{e(w.name)}</td><td>{e(w.what)}, {w.ram} B RAM</td>"
-                   f"<td class='n'>{w.line or ''}</td><td class='r'>{w.flash}</td><td></td>"
+        out.append(f"<tr class='dim'><td class='mono'>{e(w.name)}</td><td>( -- addr ) {e(w.what)}</td>"
+                   f"<td class='n'>{w.line or ''}</td><td class='r'>{w.flash}</td>"
+                   f"<td class='r'>{w.ram or ''}</td><td></td>"
                    + ("<td></td><td></td>" if measured else "") + "</tr>")
     if ex.helpers:
         out.append(f"<tr class='dim'><td class='mono'>{e(', '.join(w.name for w in ex.helpers))}</td>"
                    f"<td>run-time helpers</td><td></td><td class='r'>{sum(w.flash for w in ex.helpers)}</td>"
-                   "<td></td>" + ("<td></td><td></td>" if measured else "") + "</tr>")
+                   "<td></td><td></td>" + ("<td></td><td></td>" if measured else "") + "</tr>")
     out.append("</table>")
     out.append("<p class='sum'>Bytes: the image builder's (the same as <code>jlforth build</code>). "
                "Cycles: one run of <code>main</code> on the simulated board, probes subtracted; "
