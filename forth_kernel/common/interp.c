@@ -596,6 +596,8 @@ WORD(w_squote)
     }
     uint8_t n;                         /* interpreting: a transient copy  */
     ucell a = parse('"', 0, &n);
+    if (n > HOLD_SIZE)                 /* it has the 34 bytes above the     */
+        n = HOLD_SIZE;                 /* pictured-output buffer            */
     ucell d = g_here + HOLD_SIZE;
     PUSH(d);
     PUSH(n);
@@ -759,15 +761,15 @@ void forth_restart(cell code)
         if (g_state)                   /* forget the unfinished definition */
             forget_to(colon_hdr, g_latest, g_here);
         g_state = 0;
+        sp = (cell *)S0_ADDR;
+        dict_flush();                  /* before the answer: the host sends */
+        dict_persist();                /* its next line as soon as it has it */
         if (code != E_QUIT)
             error_answer(code);
         else
             type_pgm(PSTR(" ok\r\n"));
         g_errline = 0;
         g_base = 10;
-        sp = (cell *)S0_ADDR;
-        dict_flush();
-        dict_persist();
     }
     for (;;) {
         tok_len = 0;
