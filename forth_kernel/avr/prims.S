@@ -386,14 +386,19 @@ c_tramp:
         HEADER  "chars", chars, F_INL
         ret
 
+; shift_in: the three shifts' count: r23:r22 = u, TOS = x; carry set
+; when u < 16, i.e. when there is something to shift
+shift_in:
+        movw    r22, r24                        ; 1
+        POPT                                    ; 4
+        cpi     r22, 16                         ; 1
+        cpc     r23, r1                         ; 1
+        ret
+
 ; LSHIFT ( x u -- x<<u )  u >= 16 gives 0
         HEADER  "lshift", lshift
-        movw    r22, r24
-        POPT
-        tst     r23
-        brne    2f
-        cpi     r22, 16
-        brsh    2f
+        rcall   shift_in
+        brcc    2f
         rjmp    1f
 0:      lsl     r24
         rol     r25
@@ -406,12 +411,8 @@ c_tramp:
 
 ; RSHIFT ( x u -- x>>u )  logical; u >= 16 gives 0
         HEADER  "rshift", rshift
-        movw    r22, r24
-        POPT
-        tst     r23
-        brne    2f
-        cpi     r22, 16
-        brsh    2f
+        rcall   shift_in
+        brcc    2f
         rjmp    1f
 0:      lsr     r25
         ror     r24
@@ -424,12 +425,8 @@ c_tramp:
 
 ; ARSHIFT ( n u -- n>>u )  arithmetic; u >= 16 gives 0 or -1
         HEADER  "arshift", arshift
-        movw    r22, r24
-        POPT
-        tst     r23
-        brne    2f
-        cpi     r22, 16
-        brsh    2f
+        rcall   shift_in
+        brcc    2f
         rjmp    1f
 0:      asr     r25
         ror     r24
