@@ -19,4 +19,7 @@ extern const uint8_t __data_load_end[], __bss_end[], kernel_latest_hdr[];
 #define DICT_END       (0x7E00 | 0x8000)
 #define KERNEL_LATEST  (pgm_read_word(kernel_latest_hdr) | 0x8000)
 #define RAM_START      ((uint16_t)__bss_end)
+
+/* streamed lines: boot.S's receive interrupt stores them in the TIB       */
+#define ARCH_STREAM    1
 #endif

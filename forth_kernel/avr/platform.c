@@ -12,38 +12,32 @@ volatile uint32_t g_millis;             /* Timer0 tick, prims.S              */
 extern uint8_t boot_write_page(ucell page, const uint8_t *buf);
 
 /* ---- USART0 -------------------------------------------------------------
- * Bytes are polled, except while a word runs: then the receive interrupt
- * is on, so a Ctrl-C breaks the word (any other byte is held for KEY).
- * The host sends a line only after the answer to the previous one.      */
-static volatile uint8_t held, have_held;
+ * Bytes are polled, except while a word runs or a streamed line arrives:
+ * then the receive interrupt (boot.S, so that it also runs while a flash
+ * page is written) takes them: a streamed line goes straight into the TIB
+ * (interp.c); a Ctrl-C breaks a running word, any other byte is held for
+ * KEY.  The host sends a line only after the answer to the previous one.  */
+volatile uint8_t held, have_held, g_running;
 
-static void break_word(void)
+void uart_break(void)                    /* boot.S: Ctrl-C while a word runs */
 {
+    sei();
     arch_run(0);
-    forth_throw(E_BREAK);
+    forth_throw(E_BREAK);                /* not catchable: to the prompt  */
 }
 
 void arch_run(uint8_t on)
 {
-    if (on)
+    g_running = on;
+    if (on || rx_open)
         UCSR0B |= _BV(RXCIE0);
     else
         UCSR0B &= ~_BV(RXCIE0);
 }
 
-ISR(USART_RX_vect)
-{
-    uint8_t c = UDR0;
-    if (c == 3) {
-        sei();
-        break_word();                    /* not catchable: to the prompt  */
-    }
-    held = c;
-    have_held = 1;
-}
-
 void uart_putc(uint8_t c)
 {
+    line_end();                          /* output follows the line's echo */
     while (!(UCSR0A & _BV(UDRE0)))
         ;
     UDR0 = c;
@@ -53,7 +47,8 @@ uint8_t uart_ready(void) { return have_held || (UCSR0A & _BV(RXC0)); }
 
 uint8_t uart_getc(void)
 {
-    uint8_t running = UCSR0B & _BV(RXCIE0);
+    line_end();
+    uint8_t running = g_running;
     arch_run(0);                         /* poll while we wait           */
     while (!uart_ready())
         ;
@@ -61,7 +56,7 @@ uint8_t uart_getc(void)
     have_held = 0;
     if (running) {
         if (c == 3)
-            break_word();
+            uart_break();
         arch_run(1);
     }
     return c;

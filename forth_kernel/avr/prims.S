@@ -1940,31 +1940,6 @@ aligned_out:                                     ; ( a u ) ( R: w -- )
         st      -Y, r22
         ret
 
-; Timer0 compare match A: one tick per millisecond.
-        .global TIMER0_COMPA_vect
-TIMER0_COMPA_vect:
-        push    r24
-        in      r24, _SFR_IO_ADDR(SREG)
-        push    r24
-        push    r25
-        lds     r24, g_millis
-        lds     r25, g_millis+1
-        adiw    r24, 1
-        sts     g_millis, r24
-        sts     g_millis+1, r25
-        brne    1f
-        lds     r24, g_millis+2
-        lds     r25, g_millis+3
-        adiw    r24, 1
-        sts     g_millis+2, r24
-        sts     g_millis+3, r25
-1:      pop     r25
-        pop     r24
-        out     _SFR_IO_ADDR(SREG), r24
-        pop     r24
-        reti
-
-
 ; Budgets and reserved RAM, as absolute ELF symbols for the host's tests.
         .global jlf_stack_bytes, jlf_budget_flash, jlf_budget_ram, jlf_target_flash
         .set    jlf_stack_bytes, 2 * DS_CELLS + 2 * DS_GUARD + RS_RESERVE

@@ -53,6 +53,12 @@ void  type_pgm(const char *s);           /* NUL-terminated, in flash        */
 uint8_t mem_cfetch(ucell a);             /* RAM or flash, unified address   */
 
 /* ---- arch: supplied by each port ----------------------------------------- */
+#ifdef ARCH_STREAM                        /* the port receives streamed lines */
+#define STX 2                             /* (interp.c): a line that starts   */
+extern uint8_t tib[];                     /* with STX is interpreted as it    */
+extern volatile uint8_t rx_len, rx_open;  /* arrives                      */
+void line_end(void);                      /* wait for its CR                */
+#endif
 void     arch_run(uint8_t on);            /* a word runs: Ctrl-C may break */
 uint8_t  arch_escape(void);               /* 1: skip the turnkey word      */
 void     uart_putc(uint8_t c);

@@ -13,9 +13,41 @@
 cell   g_state;
 cell   g_base = 10;
 ucell  g_here, g_fhere, g_latest, g_errline, g_toin, g_handler, g_turnkey;
-static uint8_t tib[TIB_SIZE];
+uint8_t tib[TIB_SIZE];                /* (global: a port may fill it)      */
 static ucell  src;                    /* unified address of the source text   */
 static uint8_t src_len;
+#ifdef ARCH_STREAM
+/* A streamed line (the loader's: it starts with STX) is interpreted while
+ * it arrives.  The port's receive interrupt stores it in the TIB, echoes it
+ * and clears rx_open at its CR; parsing waits for bytes, and whatever needs
+ * the whole line (output, KEY, SOURCE, \ , an error answer) waits for the
+ * CR first, so the answer is still: echo, output, ok.  Each token's work
+ * hides behind the transmission of the next one.                        */
+volatile uint8_t rx_len, rx_open;
+static uint8_t pending;               /* a line's first byte, read early   */
+static uint8_t src_streams;           /* the source is that line           */
+
+void line_end(void)
+{
+    while (rx_open)
+        ;
+    if (src_streams)
+        src_len = rx_len;
+}
+
+static uint8_t have(ucell i)        /* is there a source byte at i?      */
+{
+    if (src_streams) {
+        while (rx_open && i >= rx_len)
+            ;
+        src_len = rx_len;
+    }
+    return i < src_len;
+}
+#else
+#define line_end()
+#define have(i) ((i) < src_len)
+#endif
 static ucell  tok;                    /* the token being interpreted          */
 static uint8_t tok_len;
 static ucell  colon_hdr;              /* definition under construction        */
@@ -165,10 +197,10 @@ static uint8_t is_delim(uint8_t c, uint8_t delim)
 static ucell parse(uint8_t delim, uint8_t skip, uint8_t *len)
 {
     ucell i = g_toin;
-    while (skip && i < src_len && is_delim(mem_cfetch(src + i), delim))
+    while (skip && have(i) && is_delim(mem_cfetch(src + i), delim))
         i++;
     ucell start = i;
-    while (i < src_len && !is_delim(mem_cfetch(src + i), delim))
+    while (have(i) && !is_delim(mem_cfetch(src + i), delim))
         i++;
     *len = i - start;
     g_toin = i < src_len ? i + 1 : i;
@@ -299,7 +331,7 @@ WORD(w_fccomma) { NEED(1); comma_byte(POP()); return sp; }
 WORD(w_fcomma) { NEED(1); ucell x = POP(); comma_byte(x); comma_byte(x >> 8); return sp; }
 
 /* ---- parsing words -------------------------------------------------------- */
-WORD(w_source) { PUSH(src); PUSH(src_len); return sp; }
+WORD(w_source) { line_end(); PUSH(src); PUSH(src_len); return sp; }
 WORD(w_parsename) { uint8_t n; PUSH(parse_name(&n)); PUSH(n); return sp; }
 WORD(w_parse) { uint8_t n; NEED(1); sp[0] = parse(sp[0], 0, &n); PUSH(n); return sp; }
 
@@ -320,8 +352,19 @@ WORD(w_word)                       /* ( char -- c-addr ) counted, at HERE */
 WORD(w_char) { uint8_t n; PUSH(mem_cfetch(need_name(&n))); return sp; }
 WORD(w_bracketchar) { uint8_t n; cg_literal(mem_cfetch(need_name(&n))); return sp; }
 WORD(w_paren) { uint8_t n; parse(')', 0, &n); return sp; }
-WORD(w_backslash) { g_toin = src_len; return sp; }
+WORD(w_backslash) { line_end(); g_toin = src_len; return sp; }
 WORD(w_dotparen) { uint8_t n; ucell a = parse(')', 0, &n); type_mem(a, n); return sp; }
+
+#ifdef ARCH_STREAM
+static uint8_t next_key(void)
+{
+    uint8_t c = pending;
+    pending = 0;
+    return c ? c : uart_getc();
+}
+#else
+#define next_key() uart_getc()
+#endif
 
 /* ( c-addr n -- n' ) a line with echo; CR ends it, LF is ignored, so CR LF
  * and CR both work; backspace and DEL rub out                             */
@@ -330,7 +373,7 @@ WORD(w_accept)
     NEED(2);
     cell max = sp[0], n = 0;
     uint8_t *buf = (uint8_t *)sp[1];
-    for (uint8_t c; (c = uart_getc()) != '\r';) {
+    for (uint8_t c; (c = next_key()) != '\r';) {
         if (c == 8 || c == 127) {
             if (n) {
                 n--;
@@ -670,6 +713,10 @@ WORD(w_evaluate)
     NEED(2);
     ucell saved_src = src, saved_toin = g_toin;
     uint8_t saved_len = src_len;
+#ifdef ARCH_STREAM
+    uint8_t saved_streams = src_streams;
+    src_streams = 0;
+#endif
     src_len = sp[0];
     src = sp[1];
     g_toin = 0;
@@ -677,6 +724,9 @@ WORD(w_evaluate)
     src = saved_src;
     src_len = saved_len;
     g_toin = saved_toin;
+#ifdef ARCH_STREAM
+    src_streams = saved_streams;
+#endif
     return sp;
 }
 
@@ -774,11 +824,23 @@ void forth_restart(cell code)
     for (;;) {
         tok_len = 0;
         src = (ucell)tib;
-        PUSH(tib);
-        PUSH(TIB_SIZE);
-        sp = w_accept(sp);
-        src_len = POP();
         g_toin = 0;
+#ifdef ARCH_STREAM
+        src_len = 0;
+        pending = uart_getc();
+        if ((src_streams = pending == STX)) {
+            pending = 0;
+            rx_len = 0;
+            rx_open = 1;
+            arch_run(0);               /* the receive interrupt takes it  */
+        } else
+#endif
+        {
+            PUSH(tib);
+            PUSH(TIB_SIZE);
+            sp = w_accept(sp);
+            src_len = POP();
+        }
         sp = interpret(sp);
         if (!g_state) {
             dict_flush();

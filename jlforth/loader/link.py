@@ -4,6 +4,11 @@ The host sends one line ending in CR and waits for its answer before sending
 the next: the kernel echoes the line, prints any output, then ends with
 ``" ok" CR LF``, or with an error answer ``"?? NAME CODE MESSAGE" NAK CR LF``.
 Nothing is paced by time: a line is sent as soon as the previous answer is in.
+
+A kernel that can interpret a line while it arrives (the ATmega328P's) is
+sent each line with a leading STX: it then compiles each word during the
+transmission of the next, and the answer is the same.  :meth:`ForthLink.sync`
+finds out whether the kernel does this (one that does not echoes the STX).
 """
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from typing import Optional
 
 import serial
 
+STX = b"\x02"
 OK = b" ok\r\n"
 NAK = b"\x15\r\n"
 _ERROR = re.compile(rb"\?\? (\S+) (-?\d+) ([^\x15]*)\x15\r\n$")
@@ -61,6 +67,7 @@ class ForthLink:
             raise LinkError(f"cannot open {url}: {e}") from None
         self.bytes_sent = 0
         self.banner = ""
+        self.stream = False      # lines go with STX (found out by sync)
 
     # -- low level ---------------------------------------------------------
     def _read_answer(self, timeout: float) -> bytes:
@@ -85,7 +92,7 @@ class ForthLink:
         self._syncs = getattr(self, "_syncs", 0) + 1
         tag = f"\\ sync{self._syncs}"
         end = (tag + "  ok\r\n").encode()
-        self.port.write(tag.encode() + b"\r")
+        self.port.write(STX + tag.encode() + b"\r")
         buf = bytearray()
         deadline = time.monotonic() + (timeout or self.timeout)
         while not buf.endswith(end):
@@ -94,12 +101,14 @@ class ForthLink:
             if not chunk and time.monotonic() > deadline:
                 raise LinkError(f"no answer from the target at {self.url} "
                                 f"(got {bytes(buf[-80:])!r})")
-        self.banner = buf[: -len(end)].decode("latin-1").replace(" ok\r\n", "").strip()
+        head = buf[: -len(end)]
+        self.stream = not head.endswith(STX)
+        self.banner = head.decode("latin-1").replace(" ok\r\n", "").strip("\x02 \r\n")
         return self.banner
 
     def send(self, line: str, timeout: Optional[float] = None) -> Reply:
         """Send one line, return the target's answer (never raises ForthError)."""
-        data = line.encode("latin-1") + b"\r"
+        data = (STX if self.stream else b"") + line.encode("latin-1") + b"\r"
         self.port.write(data)
         self.bytes_sent += len(data)
         raw = self._read_answer(timeout or self.timeout)
