@@ -1,5 +1,10 @@
 """Native baselines: each benchmark's C twin, built with the chip's C compiler at
--O2 and -Os, run on the same simulated chip, timed by the same markers."""
+-O2 and -Os, run on the same simulated chip, timed by the same markers.
+
+ATmega328P: avr-gcc and avr-libc, run by simboard (simavr).  MSP430G2553:
+clang/ld.lld (no C library: -ffreestanding, our startup, linker script and
+EABI helpers in bench/native/, the kernel's mspabi.S), run in-process by the
+Python simulator (jlforth.sim.msp430)."""
 from __future__ import annotations
 
 import re
@@ -52,7 +57,52 @@ def run_avr(name: str, opt: str, work: Path) -> Run:
     return Run(_cycles(mk.read_text()), _code_size(elf, bench_functions(src)), r.stdout.strip())
 
 
-RUNNERS = {"atmega328p": run_avr}
+NATIVE = HERE / "native"
+MSP430_KERNEL = HERE.parent / "forth_kernel" / "msp430"
+
+
+def _msp430_runtime(work: Path) -> list[Path]:
+    """Objects every MSP430 twin links: startup, the EABI helpers."""
+    objs = []
+    for src in (NATIVE / "msp430_crt0.S", NATIVE / "msp430_abi.S", MSP430_KERNEL / "mspabi.S"):
+        obj = work / f"rt-{src.stem}.o"
+        if not obj.exists():
+            subprocess.run(["clang", "--target=msp430", "-mmcu=msp430g2553", "-c", str(src),
+                            "-o", str(obj)], check=True)
+        objs.append(obj)
+    return objs
+
+
+def build_msp430(name: str, opt: str, work: Path, baud: int) -> Path:
+    src = PROGRAMS / f"{name}.c"
+    obj, elf = work / f"{name}-{opt}.o", work / f"{name}-{opt}.elf"
+    subprocess.run(["clang", "--target=msp430", "-mmcu=msp430g2553", f"-{opt}", "-ffreestanding",
+                    f"-DBAUD={baud}L", "-I", str(PROGRAMS), "-c", str(src), "-o", str(obj)],
+                   check=True)
+    subprocess.run(["ld.lld", "-n", "-T", str(NATIVE / "msp430.ld"), str(obj),
+                    *map(str, _msp430_runtime(work)), "-o", str(elf)], check=True)
+    return elf
+
+
+def run_msp430(name: str, opt: str, work: Path, max_cycles: int = 400_000_000) -> Run:
+    from jlforth import targets
+    from jlforth.sim.msp430 import Msp430Sim
+    t = targets.get("msp430g2553")
+    elf = build_msp430(name, opt, work, t.baud)
+    hexf = elf.with_suffix(".hex")
+    subprocess.run(["llvm-objcopy", "-O", "ihex", str(elf), str(hexf)], check=True)
+    sim = Msp430Sim()
+    sim.load_hex(str(hexf))
+    state = sim.run(max_cycles=max_cycles)
+    if state != "done":
+        raise RuntimeError(f"{name} -{opt} on the MSP430 simulator: {state} "
+                           f"{getattr(sim, 'error', '') or ''}")
+    marks = {v: c for v, c in sim.markers}
+    return Run(marks[2] - marks[1], _code_size(elf, bench_functions(PROGRAMS / f"{name}.c")),
+               sim.output().decode("latin-1").strip())
+
+
+RUNNERS = {"atmega328p": run_avr, "msp430g2553": run_msp430}
 
 
 def native(target: str, name: str) -> dict[str, Run]:
