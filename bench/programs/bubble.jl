@@ -24,9 +24,9 @@ end
 
 count = Int16(64)
 fill_zx81!(v, count)
-GPIOR0[] = 0x01
+MARKER[] = 0x01
 bubble!(v, count)
-GPIOR0[] = 0x02
+MARKER[] = 0x02
 s = Int32(0)
 for i in 1:count
     global s += Int32(v[i]) * Int32(i - 1)

@@ -17,7 +17,7 @@ function work(m::Int16)
 end
 
 top = Int16(300)
-GPIOR0[] = 0x01
+MARKER[] = 0x01
 s = work(top)
-GPIOR0[] = 0x02
+MARKER[] = 0x02
 println(s)

@@ -16,7 +16,7 @@ len = Int16(256)
 for i in 1:len
     data[i] = (i - 1) % UInt8
 end
-GPIOR0[] = 0x01
+MARKER[] = 0x01
 c = crc16(data, len)
-GPIOR0[] = 0x02
+MARKER[] = 0x02
 println(c)

@@ -20,7 +20,7 @@ end
 
 na = Int16(100)
 nb = Int16(50)
-GPIOR0[] = 0x01
+MARKER[] = 0x01
 s = work(na, nb)
-GPIOR0[] = 0x02
+MARKER[] = 0x02
 println(s)

@@ -26,7 +26,7 @@ function work(m::UInt16)
 end
 
 top = UInt16(1000)
-GPIOR0[] = 0x01
+MARKER[] = 0x01
 s = work(top)
-GPIOR0[] = 0x02
+MARKER[] = 0x02
 println(s)

@@ -8,7 +8,7 @@ function mac(m::Int16)
 end
 
 last = Int16(499)
-GPIOR0[] = 0x01
+MARKER[] = 0x01
 s = mac(last)
-GPIOR0[] = 0x02
+MARKER[] = 0x02
 println(s)

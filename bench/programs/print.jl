@@ -1,4 +1,4 @@
-# Print "1 2 ... 100" through the UART at 38400 baud, waits included.
+# Print "1 2 ... 100" through the UART at the kernel's baud, waits included.
 function work(m::Int16)
     for i in Int16(1):m
         print(i)
@@ -9,7 +9,7 @@ function work(m::Int16)
 end
 
 top = Int16(100)
-GPIOR0[] = 0x01
+MARKER[] = 0x01
 work(top)
-GPIOR0[] = 0x02
+MARKER[] = 0x02
 println()

@@ -28,7 +28,7 @@ function sieve(n::UInt16)
 end
 
 limit = UInt16(2000)
-GPIOR0[] = 0x01
+MARKER[] = 0x01
 c = sieve(limit)
-GPIOR0[] = 0x02
+MARKER[] = 0x02
 println(c)

@@ -951,7 +951,9 @@ class FuncGen:
         r = s.reg
         self.t(f"${r.address:x}", )
         self.items.append(("c", f"( {r.name} )"))
-        if r.width == 16:
+        if r.width == 16 and getattr(self.be.target, "kernel", {}).get("reg16_word_store"):
+            self.t("!")                 # one word access (MSP430 16-bit peripherals)
+        elif r.width == 16:
             self.t(self.be.helper("jl.r16!"))
         else:
             self.t("c!")

@@ -63,12 +63,26 @@ class Target:
 
 @functools.lru_cache(maxsize=None)
 def _registers(name: str) -> dict:
+    """The generated ``<name>_registers.json``, then the TOML's own
+    ``[registers]`` table: ``NAME = { address = A, width = W }`` or
+    ``NAME = "OTHER"`` (another name for a register already known).  The
+    table is how every target names its simulator's cycle marker ``MARKER``."""
+    regs = {}
     path = _HERE / f"{name}_registers.json"
-    if not path.is_file():
-        return {}
-    with open(path, encoding="utf-8") as f:
-        d = json.load(f)
-    return {k: (v["address"], v["width"]) for k, v in d["registers"].items()}
+    if path.is_file():
+        with open(path, encoding="utf-8") as f:
+            d = json.load(f)
+        regs = {k: (v["address"], v["width"]) for k, v in d["registers"].items()}
+    with open(_HERE / f"{name}.toml", "rb") as f:
+        extra = tomllib.load(f).get("registers", {})
+    for k, v in extra.items():
+        if isinstance(v, str):
+            if v not in regs:
+                raise ValueError(f"{name}.toml: register {k} = {v!r} names no known register")
+            regs[k] = regs[v]
+        else:
+            regs[k] = (v["address"], v["width"])
+    return regs
 
 
 def names() -> list[str]:

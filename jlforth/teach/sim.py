@@ -22,8 +22,6 @@ def marker_address(target) -> int:
     name = target.board.get("marker")
     if name and name in target.registers:
         return target.registers[name][0]
-    if target.board.get("simulator") == "msp430sim":
-        return 0x01FE
     raise TeachError(f"no marker register known for {target.name}")
 
 
