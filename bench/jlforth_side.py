@@ -34,6 +34,12 @@ class Run:
     words: dict           # name -> (header bytes, code bytes) of every word uploaded
 
 
+class DoesNotFit(RuntimeError):
+    """The target refused the program: its dictionary (flash) or data space
+    (RAM) is full (-8): on the MSP430G2553, sieve's 250-byte array does not
+    fit the data space the kernel leaves."""
+
+
 def _is_function(name: str) -> bool:
     # a Julia method's word is named like  fib(i16)  (see jlforth/backend)
     return "(" in name
@@ -71,11 +77,11 @@ def run(target_name: str, name: str) -> Run:
     with open_board(t, timeout=900) as board:
         link = ForthLink(board.url, baud=t.baud, timeout=600)
         link.sync()
-        link.run("decimal")
+        link.run("decimal empty")
         before = _number(link, "latest u.")
         err = upload(link, fp, str(src))
         if err:
-            raise RuntimeError(err.format())
+            raise (DoesNotFit if err.code == -8 else RuntimeError)(err.format())
         out = io.StringIO()
         err = run_entry(link, fp, str(src), out, idle_timeout=600)
         if err:
