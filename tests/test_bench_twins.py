@@ -24,7 +24,7 @@ EXPECTED = {"fib": "6765", "gcd": "13870", "sieve": "303", "bubble": "29227296",
 TARGETS = ["atmega328p", "msp430g2553"]
 
 # Programs whose RAM data the kernel cannot give: the MSP430G2553 kernel leaves
-# 188 bytes of data space; sieve needs 254 (its 250-byte bit array), crc16 258.
+# 188 bytes of data space; sieve needs 254 (its 250-byte bit array), crc16 260.
 DOES_NOT_FIT = {("msp430g2553", "sieve"), ("msp430g2553", "crc16")}
 
 
