@@ -32,6 +32,7 @@ class Run:
     header_bytes: int     # their name headers (dropped by `jlforth build --strip`)
     output: str
     words: dict           # name -> (header bytes, code bytes) of every word uploaded
+    markers: list         # [(value, cycle)] of every marker write
 
 
 class DoesNotFit(RuntimeError):
@@ -86,9 +87,10 @@ def run(target_name: str, name: str) -> Run:
         err = run_entry(link, fp, str(src), out, idle_timeout=600)
         if err:
             raise RuntimeError(err.format())
-        marks = dict((v, c) for v, c in board.markers())
+        markers = list(board.markers())
+        marks = dict(markers)
         words = dictionary_words(link, before)
         link.close()
     fn = [w for w in words if _is_function(w)]
     return Run(marks[2] - marks[1], sum(words[w][1] for w in fn),
-               sum(words[w][0] for w in fn), out.getvalue().strip(), words)
+               sum(words[w][0] for w in fn), out.getvalue().strip(), words, markers)

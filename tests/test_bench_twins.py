@@ -39,6 +39,7 @@ def test_julia_program_and_c_twin_agree(target, name, tmp_path):
         return
     jl = jlforth_side.run(target, name)
     assert jl.output == c.output
+    assert [v for v, _ in jl.markers] == [1, 2]       # one record per MARKER[] write
     assert c.cycles > 0 and jl.cycles > 0
     assert c.bytes > 0 and jl.bytes > 0
 
