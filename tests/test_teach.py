@@ -80,10 +80,13 @@ def test_explain_bytes_are_the_images(sumsq):
     assert sum(r.bytes for r in rows) + helpers == img.program_bytes
     # the columns of the known program
     r = {row.line: row for row in ex.rows}
-    assert r[4].forth == "l@ 0 l@ 1 l@ 1 * + l! 0"                     # s += i * i
+    # s += i * i, with s in r15:r14 and i in r17:r16 (locals in registers, jlforth/backend/avr.py)
+    s_i_i = ("[ $939a f, $938a f, $01c7 f, ] ( r14@ ) [ $939a f, $938a f, $01c8 f, ] ( r16@ ) "
+             "[ $939a f, $938a f, $01c8 f, ] ( r16@ ) * + [ $017c f, $9189 f, $9199 f, ] ( r14! )")
+    assert r[4].forth == s_i_i
     assert r[4].bytes == sum(t.bytes for t in lst.toks if t.line == 4)
     assert r[1].defines and r[1].defines[0].name == "sumsq(i16)"
-    assert r[1].forth.startswith(": sumsq(i16) ( n:i16 -- i16 ) >r")
+    assert r[1].forth.startswith(": sumsq(i16) ( n:i16 -- i16 ) [ $92cf f,")    # push r12
     assert r[9].forth.split("\n") == ["variable g.x", "10 sumsq(i16) g.x !"]
     assert r[5].forth == "" and r[5].bytes == 0                        # `end`
     # the words' columns
@@ -133,7 +136,7 @@ def test_explain_cli_and_html(tmp_path):
     assert "<script>" in page and "<style>" in page
     for n, line in enumerate(PRINTS.splitlines(), 1):
         assert f"<span class='ln'>{n}</span>{html.escape(line)}" in page or not line
-    assert "l@ 0 l@ 1 l@ 1 * + l! 0" in page
+    assert html.escape("* + [ $017c f, $9189 f, $9199 f, ]") in page    # s += i * i, s in r15:r14
     # hover-linking: a line with code appears in the listing, the Julia pane
     # and the Forth pane under one data-line
     assert page.count("data-line='4'") >= 4
@@ -214,31 +217,26 @@ def test_html_in_headless_chromium(tmp_path, sumsq):
 def test_trace_stack_after_each_word():
     tr = run_trace(F, "f.jl", "f(3)", TARGET)
     got = [(s.forth, s.stack) for s in tr.steps]
-    # by hand: x = 3 in frame cell 1, y in cell 0; 2*3+1 = 7 > 5, so y = 7-3 = 4
+    # by hand: the locals are in registers (jlforth/backend/avr.py): x = 3 in r15:r14,
+    # y in r17:r16; 2*3+1 = 7 > 5, so y = 7-3 = 4
     want = [
         ("3", [3]),                      # the argument
         ("f(i16)", [3]),                 # call: f starts with 3 on the stack
-        (">r", []),                      # x to the return stack (frame cell 1)
-        ("0", [0]),
-        (">r", []),                      # y = 0 (frame cell 0)
-        ("l@ 1", [3]),                   # x
+        ("[ $92ef f, $92ff f, $930f f, $931f f, ]", [3]),             # push r14..r17
+        ("[ $017c f, $9189 f, $9199 f, $2700 f, $2711 f, ]", []),     # r14 = x, r16 = 0
+        ("[ $939a f, $938a f, $01c7 f, ]", [3]),                      # x
         ("2*", [6]),
         ("1+", [7]),
-        ("l! 0", []),                    # y = 7
-        ("l@ 0", [7]),
-        ("5", [7, 5]),
-        (">", [-1]),                     # true is -1 in Forth
-        ("if", []),
-        ("l@ 0", [7]),
-        ("3 -", [4]),                    # one subi/sbci pair
-        ("l! 0 then", []),               # y = 4
-        ("l@ 0", [4]),                   # return y
-        ("ldrop 2 ;", [4]),              # frame gone, 4 left for the caller
+        ("[ $018c f, $9189 f, $9199 f, ]", []),                       # y = 7
+        ("[ $3006 f, $0511 f, $f40c f, fhere -1 f, 20306 ]", []),     # y > 5: cpi cpc brge
+        ("[ $5003 f, $4010 f, ] then", []),                           # y -= 3: subi sbci
+        ("[ $939a f, $938a f, $01c8 f, ]", [4]),                      # return y
+        ("[ $911f f, $910f f, $90ff f, $90ef f, ] ;", [4]),           # pop r17..r14
         ("drop ;", []),                  # the statement f(3) drops it
     ]
     assert got == want
-    assert [s.line for s in tr.steps] == [8, 8, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 6, 1, 8]
-    assert [s.depth for s in tr.steps] == [0, 0] + [1] * 16 + [0]
+    assert [s.line for s in tr.steps] == [8, 8, 1, 1, 2, 2, 2, 2, 3, 4, 6, 1, 8]
+    assert [s.depth for s in tr.steps] == [0, 0] + [1] * 10 + [0]
     assert [s.flow for s in tr.steps if s.flow] == ["call f(i16)", "return", "return"]
     assert tr.result_text() == "4" and not tr.error and not tr.stopped
     # cycles, from the kernel's code generation rules: a literal is st st ldi ldi
@@ -247,8 +245,9 @@ def test_trace_stack_after_each_word():
     # sts, ld, ld, ret, literal, rcall, dup (2+4+4+6+3+4 = 23)
     cyc = {s.n: s.cycles for s in tr.steps}
     assert tr.overhead == 23
-    assert (cyc[1], cyc[2], cyc[4], cyc[7], cyc[11], cyc[15]) == (6, 3, 6, 2, 6, 2)
-    assert cyc[19] == 4 + 4                   # drop (ld, ld) and the return
+    assert (cyc[1], cyc[2], cyc[3], cyc[5], cyc[7], cyc[9], cyc[10]) == (6, 3, 8, 5, 2, 4, 2)
+    assert cyc[12] == 4 * 2 + 4               # four pops and the return
+    assert cyc[13] == 4 + 4                   # drop (ld, ld) and the return
 
 
 def test_trace_of_an_inlined_function_and_the_cli(tmp_path, capsys):
@@ -260,7 +259,7 @@ def test_trace_of_an_inlined_function_and_the_cli(tmp_path, capsys):
     assert tr.steps[-4].stack == [90000 & 0xFFFF, 1]     # low cell below, high cell on top
     assert jlforth_main(["trace", str(src), "--call", "sq(5)"]) == 0
     out = capsys.readouterr().out
-    assert "sq(5) = 25" in out and "l@ 0" in out
+    assert "sq(5) = 25" in out and "[ $939a f, $938a" in out     # x, from a register
 
 
 def test_trace_errors(tmp_path, capsys):

@@ -53,6 +53,7 @@ from .. import ir
 from ..check.types import (BOOL, BOTTOM, CHAR, INT8, INT16, NOTHING, UINT8,
                            ArrayType, IntType, JType)
 from ..errors import CompileError, Loc
+from . import avr
 
 # ------------------------------------------------------------------ error codes
 
@@ -416,7 +417,7 @@ _PARSING = {"[char]", "char", "'", "[']", "l@", "l!", "ldrop", "variable", "2var
 
 
 class ForthBackend:
-    def __init__(self, program: ir.Program, target=None):
+    def __init__(self, program: ir.Program, target=None, native: bool = True):
         self.p = program
         self.target = target if target is not None else program.target
         self.tib = getattr(self.target, "tib", 80) if self.target is not None else 80
@@ -426,6 +427,10 @@ class ForthBackend:
         self.gnames: Dict[str, str] = {}         # global/array name -> Forth name
         self.deferred: Dict[int, str] = {}       # id(func) -> flash cell holding its xt
         self.ds_needs: Dict[int, int] = {}       # id(func) -> data stack cells it needs
+        # machine code the backend may lay itself (target data, [codegen] in its TOML)
+        cg = (getattr(self.target, "raw", None) or {}).get("codegen", {}) if self.target is not None else {}
+        self.isa = cg.get("isa") if native else None
+        self.local_regs: List[int] = list(cg.get("local_regs", [])) if self.isa == "avr" else []
 
     # .............................................................. helpers
     def helper(self, name: str) -> str:
@@ -724,22 +729,37 @@ class FuncGen:
         raise BackendError(msg, loc or self.f.loc)
 
     # .............................................................. frame
-    def layout(self):
+    def layout(self, final: bool = True):
         f = self.f
         self.P = sum(cells(p.type) for p in f.params)
         offsets, local_total = share_slots(f)
         self.L = local_total + self.extra
         self.F = self.P + self.L
-        if self.F > MAX_FRAME:
-            what = "the top-level code" if self.is_main else f"function {f.src_name}"
-            self.err(f"{what} needs {self.F} cells of arguments and locals; "
-                     f"the target allows {MAX_FRAME} (split it into smaller functions)")
         self.slots.update(offsets)
         self.extra_base = local_total
         s = 0
         for p in f.params:
             self.slots[id(p)] = self.L + s
             s += cells(p.type)
+        # Cells (numbered as above: 0 = the top of a frame holding them all) go to
+        # registers when the target has some (the most used first, weighted by loop
+        # depth, measured by a first pass); the rest stay in the return-stack frame,
+        # renumbered; a cell the code never reads or writes gets neither.
+        self.reg_of: Dict[int, int] = {}
+        if self.weights is None:
+            self.fpos = {o: o for o in range(self.F)}
+        else:
+            used = [o for o in range(self.F) if self.weights.get(o, 0) > 0]
+            ranked = sorted(used, key=lambda o: (-self.weights[o], o))
+            for o, r in zip(ranked, self.be.local_regs):
+                self.reg_of[o] = r
+            self.fpos = {o: i for i, o in enumerate(x for x in used if x not in self.reg_of)}
+        self.FR = len(self.fpos)
+        self.saved = sorted(self.reg_of.values())
+        if final and self.FR > MAX_FRAME:
+            what = "the top-level code" if self.is_main else f"function {f.src_name}"
+            self.err(f"{what} needs {self.FR} cells of arguments and locals; "
+                     f"the target allows {MAX_FRAME} (split it into smaller functions)")
 
     def new_slot(self, c: int) -> int:
         """A backend temporary; slots are allocated during a first pass (see generate)."""
@@ -752,11 +772,31 @@ class FuncGen:
 
     def fetch(self, off: int, c: int):
         for k in range(c):
-            self.t(f"l@ {off + k}")          # one token: the number must be on the same line
+            self.cell(off + k, store=False)
 
     def store(self, off: int, c: int):
         for k in reversed(range(c)):
-            self.t(f"l! {off + k}")
+            self.cell(off + k, store=True)
+
+    def cell(self, o: int, store: bool):
+        depth = sum(1 for e in self.cs if e.kind == "dest")
+        self.acc[o] = self.acc.get(o, 0) + 8 ** min(depth, 6)
+        r = self.reg_of.get(o)
+        if r is not None:
+            words = avr.store_reg(r) if store else avr.fetch_reg(r)
+            self.sem[avr.forth(words)[0]] = ("R!" if store else "R@", r)
+            self.raw(words, f"r{r}{'!' if store else '@'}")
+        elif o in self.fpos:
+            self.t(f"{'l!' if store else 'l@'} {self.fpos[o]}")   # one token: same line
+        else:
+            self.err(f"internal error: frame cell {o} has no place")
+
+    def raw(self, words: Sequence[int], note: str = ""):
+        """Machine code laid by the backend itself (jlforth/backend/avr.py)."""
+        for x in avr.forth(words):
+            self.t(x)
+        if note:
+            self.items.append(("c", f"( {note} )"))
 
     def var_off(self, v: ir.Var) -> int:
         try:
@@ -764,29 +804,88 @@ class FuncGen:
         except KeyError:
             self.err(f"internal error: variable {v.name} has no frame slot")
 
-    def ldrop(self):
-        n = self.F
+    def epilogue(self) -> list:
+        """Items that remove the frame and restore the saved registers."""
+        out: list = []
+        n = self.FR
         while n > 0:
             k = min(n, 30)
-            self.t(f"ldrop {k}")
+            out.append(("t", f"ldrop {k}"))
             n -= k
+        groups = [[avr.pop(r + 1), avr.pop(r)] for r in reversed(self.saved)]
+        out += [("t", x) for x in avr.forth_groups(groups)]
+        return out
+
+    def prologue(self) -> list:
+        out: list = []
+        groups: List[List[int]] = []
+
+        def flush():
+            out.extend(("t", x) for x in avr.forth_groups(groups))
+            groups.clear()
+
+        for r in self.saved:
+            groups.append([avr.push(r), avr.push(r + 1)])
+        for i in range(self.P):          # the arguments, the top of the data stack first
+            o = self.F - 1 - i
+            if o in self.reg_of:
+                groups.append(avr.store_reg(self.reg_of[o]))
+            elif o in self.fpos:
+                flush()
+                out.append(("t", ">r"))
+            else:
+                groups.append(avr.drop())
+        zero = None
+        for o in range(self.L):
+            r = self.reg_of.get(o)
+            if r is None:
+                continue
+            if zero is None:
+                groups.append([avr.eor(r, r), avr.eor(r + 1, r + 1)])
+                zero = r
+            else:
+                groups.append([avr.movw(r, zero)])
+        flush()
+        for o in range(self.L):
+            if o in self.fpos:
+                out += [("t", "0"), ("t", ">r")]
+        return out
+
+    def place(self, v) -> str:
+        o = self.slots[id(v)]
+        if o in self.reg_of:
+            return f"r{self.reg_of[o]}"
+        return str(self.fpos.get(o, "-"))
+
+    def ldrop(self):
+        self.items.extend(self.epilogue())
 
     # .............................................................. driver
     def generate(self) -> Chunk:
         self.extra = 0
-        while True:
-            try:
-                self.items = []
-                self.cs = []
-                self.loops = []
-                self.slots = {}
-                self.extra_used = 0
-                self.line_marks, self._lines = [], []
-                self.layout()
-                body = self.gen_body()
-                break
-            except _NeedMoreSlots:
-                continue
+        self.weights = None
+        self.acc: Dict[int, int] = {}
+        self.sem: dict = {}
+        passes = [False, True] if self.be.local_regs else [True]
+        for final in passes:
+            if final and len(passes) == 2:
+                self.weights = self.acc
+            while True:
+                try:
+                    self.items = []
+                    self.cs = []
+                    self.loops = []
+                    self.slots = {}
+                    self.extra_used = 0
+                    self.acc = {}
+                    self.line_marks, self._lines = [], []
+                    self.layout(final)
+                    body = self.gen_body()
+                    break
+                except _NeedMoreSlots:
+                    continue
+        if self.be.isa == "avr":
+            body, self.line_marks = avr.Peephole(self.sem).run(body, self.line_marks)
         f = self.f
         head: list = []
         if self.is_main:
@@ -799,24 +898,19 @@ class FuncGen:
         effect = f"( {effect_in} -- {effect_out} )".replace("  ", " ")
         head += [("t", f": {self.name}"), ("c", _safe_comment(effect))]
         entry: list = []
-        if self.F:
+        framed = self.FR or self.saved or self.P
+        if framed:
             entry.append(("nl", 2))
-            entry += [("t", ">r")] * self.P
-            for _ in range(self.L):
-                entry += [("t", "0"), ("t", ">r")]
+            entry += self.prologue()
             names = []
             for p in f.params:
-                names.append(f"{p.name}={self.slots[id(p)]}")
+                names.append(f"{p.name}={self.place(p)}")
             for v in f.locals:
-                if id(v) in self.slots:
-                    names.append(f"{v.name}={self.slots[id(v)]}")
+                if id(v) in self.slots and (self.slots[id(v)] in self.fpos or self.slots[id(v)] in self.reg_of):
+                    names.append(f"{v.name}={self.place(v)}")
             entry.append(("c", _safe_comment("( frame: " + " ".join(names) + " )")))
-        tail = [("nl", 2)] if self.F else []
-        n = self.F
-        while n > 0:
-            k = min(n, 30)
-            tail += [("t", f"ldrop {k}")]
-            n -= k
+        tail = [("nl", 2)] if framed else []
+        tail += self.epilogue()
         tail.append(("t", ";"))
         if self.cs:
             self.err("internal error: unbalanced control flow in the backend")
@@ -1932,9 +2026,9 @@ def _safe_comment(text: str) -> str:
 
 # ------------------------------------------------------------------ entry points
 
-def generate(program: ir.Program, target=None) -> ForthProgram:
+def generate(program: ir.Program, target=None, native: bool = True) -> ForthProgram:
     """Lower an (optimised) IR program to Forth."""
-    fp = ForthBackend(program, target).build()
+    fp = ForthBackend(program, target, native).build()
     # every upload line must fit the input buffer
     for line, chunk in fp.upload_lines():
         if len(line) > fp.tib:
@@ -1943,13 +2037,14 @@ def generate(program: ir.Program, target=None) -> ForthProgram:
     return fp
 
 
-def compile_source(source, filename: str = "<input>", target=None, optimize: bool = True) -> ForthProgram:
+def compile_source(source, filename: str = "<input>", target=None, optimize: bool = True,
+                   native: bool = True) -> ForthProgram:
     """Julia source text -> ForthProgram (raises CompileError)."""
     from ..frontend import frontend
     prog = frontend(source, filename, target, optimize=optimize)
     text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
     try:
-        return generate(prog, target)
+        return generate(prog, target, native)
     except CompileError as e:
         raise e.attach_source(text)
     except RecursionError:

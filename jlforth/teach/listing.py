@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 from pathlib import Path
+import re
 from typing import Dict, List, Optional, Tuple
 
 from ..backend.forth import Chunk, ForthProgram, compile_source
@@ -25,14 +26,15 @@ from ..image import kernel as kmod
 from ..image.meta import MetaCompiler
 
 #: tokens that compile no code: the control-flow words that only mark a place
-#: (a branch lands there) and compile-time stack juggling (``[ 2swap ]``)
+#: (a branch lands there) and compile-time stack juggling (``[ 2swap ]``); not
+#: machine code the backend lays itself (``[ $939a f, ... ]``)
 ZERO_CODE = {"then", "begin"}
 #: tokens that read the clock: a program with them needs the timer interrupt
 CLOCK_WORDS = {"millis", "jl.ms", "ms"}
 
 
 def zero_code(text: str) -> bool:
-    return text in ZERO_CODE or text.startswith("[ ")
+    return text in ZERO_CODE or (text.startswith("[ ") and " f," not in text)
 
 
 @dataclass
@@ -302,6 +304,9 @@ def _effect_and_frame(c: Chunk) -> Tuple[str, int]:
         if kind == "t":
             if val == ">r":
                 frame += 1
+            elif val.startswith("[ $"):      # AVR code: registers saved (push) for locals
+                pushes = [w for w in re.findall(r"\$([0-9a-f]{4}) f,", val) if int(w, 16) & 0xFE0F == 0x920F]
+                frame += len(pushes) // 2
             elif val != "0":
                 break
     return effect, frame
