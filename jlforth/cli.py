@@ -117,7 +117,8 @@ def cmd_compile(args) -> int:
             text = dump(frontend(source, str(path), target, optimize=not args.no_opt))
         else:
             from .backend import compile_source
-            text = compile_source(source, str(path), target, optimize=not args.no_opt).text()
+            text = compile_source(source, str(path), target, optimize=not args.no_opt,
+                                  native=not args.portable).text()
     except CompileError as e:
         print(e.format(), file=sys.stderr)
         return 1
@@ -171,6 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--emit", choices=("forth", "ast", "ir"), default="forth")
     sp.add_argument("--target", default="atmega328p", help=f"chip ({', '.join(targets.names())})")
     sp.add_argument("--no-opt", action="store_true", help="skip the optimiser")
+    sp.add_argument("--portable", action="store_true",
+                    help="plain Forth words only: no machine code laid with f, (slower code, "
+                         "the same on every chip; easier to read)")
     sp.add_argument("-o", "--output", help="write to this file instead of standard output")
     sp.set_defaults(func=cmd_compile)
 

@@ -67,6 +67,24 @@ def test_compile_output_file_runs_as_forth(tmp_path):
     assert "1 4 9 " in r.stdout
 
 
+def test_compile_portable_is_plain_forth_and_runs_the_same(tmp_path):
+    """--portable: no machine code laid with f, ; the program prints the same."""
+    p = write(tmp_path, "t.jl", "function g(a::Int16, b::Int16)::Int16\n    while b != 0\n"
+                                "        t = a % b\n        a = b\n        b = t\n    end\n"
+                                "    return a\nend\nprintln(g(Int16(1071), Int16(462)))\n")
+    native = jlforth("compile", str(p))
+    plain = jlforth("compile", str(p), "--portable")
+    assert native.returncode == plain.returncode == 0, native.stderr + plain.stderr
+    assert " f, " in native.stdout                   # the ATmega328P's register code
+    assert " f, " not in plain.stdout
+    for text in (native.stdout, plain.stdout):
+        fs = tmp_path / "g.fs"
+        fs.write_text(text + "main\n")
+        r = jlforth("run", str(fs), "-q")
+        assert r.returncode == 0, r.stderr
+        assert "21" in r.stdout                        # gcd(1071, 462) = 21
+
+
 def test_compile_error_has_location_and_caret(tmp_path):
     p = write(tmp_path, "bad.jl", "x = 1\ny = 1.5\n")
     r = jlforth("compile", str(p))

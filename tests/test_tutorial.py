@@ -110,9 +110,20 @@ def test_every_lesson_is_listed_and_has_its_program():
 
 def test_explain_on_a_lesson():
     """The lesson's `explain` numbers: the state machine's step() runs 10 times."""
-    ex = explain(from_file(EXAMPLES / "tutorial_5_state_machine.jl", targets.get("atmega328p")))
+    ex = explain(from_file(EXAMPLES / "tutorial_5_state_machine.jl", targets.get("atmega328p"),
+                           native=False))                 # the lessons use --portable
     calls = {w.word.name: w.calls for w in ex.words}
     assert calls["step(bool)"] == 10 and calls["enter(i16)"] == 5
     assert ex.profile.finished
     rows = {r.line: r for r in ex.rows}
     assert rows[15].runs == 10 and rows[15].forth == "g.ticks @ 1+ g.ticks !"
+
+
+def test_lesson_one_shows_what_compile_portable_prints():
+    """The Forth listed in lesson 1 is the compiler's output, word for word."""
+    from jlforth.backend import compile_source
+    text = (LESSONS / "01-blink.md").read_text(encoding="utf-8")
+    listed = text.split("```forth\n", 1)[1].split("```", 1)[0]
+    src = (EXAMPLES / "tutorial_1_blink.jl").read_text(encoding="utf-8")
+    out = compile_source(src, "tutorial_1_blink.jl", targets.get("atmega328p"), native=False).text()
+    assert listed.strip() in out

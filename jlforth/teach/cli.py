@@ -39,7 +39,7 @@ def _listing(args, target, text):
     from ..image import BuildError, KernelError
     from .listing import Listing
     try:
-        return Listing(text, args.file, target)
+        return Listing(text, args.file, target, native=not args.portable)
     except CompileError as e:
         print(e.format(), file=sys.stderr)
         raise SystemExit(1)
@@ -144,7 +144,8 @@ def cmd_trace(args) -> int:
     from .trace import run_trace
     target, text = _prepare(args)
     try:
-        tr = run_trace(text, args.file, args.call, target, max_steps=args.max_steps)
+        tr = run_trace(text, args.file, args.call, target, max_steps=args.max_steps,
+                       native=not args.portable)
     except CompileError as e:
         print(e.format(), file=sys.stderr)
         return 1
@@ -206,6 +207,8 @@ def add_verbs(sub) -> None:
     sp = sub.add_parser("explain", help="each Julia line beside its Forth, flash bytes and cycles")
     sp.add_argument("file", help="PROG.jl")
     sp.add_argument("--target", default="atmega328p", help=f"chip ({names})")
+    sp.add_argument("--portable", action="store_true",
+                    help="plain Forth words only, as `jlforth compile --portable` prints")
     sp.add_argument("--html", metavar="OUT.html", help="also write one self-contained HTML page")
     sp.add_argument("--show", action="store_true", help="with --html: print the table too")
     sp.add_argument("--no-run", action="store_true", help="bytes only: do not measure cycles")
@@ -217,10 +220,14 @@ def add_verbs(sub) -> None:
     sp.add_argument("file", help="PROG.jl")
     sp.add_argument("--call", required=True, metavar="'f(3)'", help="the call to trace")
     sp.add_argument("--target", default="atmega328p", help=f"chip ({names})")
+    sp.add_argument("--portable", action="store_true",
+                    help="plain Forth words only, as `jlforth compile --portable` prints")
     sp.add_argument("--max-steps", type=int, default=2000, help="stop after this many steps")
     sp.set_defaults(func=cmd_trace)
 
     sp = sub.add_parser("size", help="per-word flash, largest first, against the free space")
     sp.add_argument("file", help="PROG.jl")
     sp.add_argument("--target", default="atmega328p", help=f"chip ({names})")
+    sp.add_argument("--portable", action="store_true",
+                    help="plain Forth words only, as `jlforth compile --portable` prints")
     sp.set_defaults(func=cmd_size)

@@ -163,12 +163,12 @@ def _line_of(chunk: Chunk):
 class Listing:
     """The program: its chunks, tokens and words, with bytes from the image."""
 
-    def __init__(self, source: str, path: str, target):
+    def __init__(self, source: str, path: str, target, native: bool = True):
         self.path = path
         self.source = source
         self.src_lines = source.splitlines()
         self.target = target
-        self.fp: ForthProgram = compile_source(source, path, target)
+        self.fp: ForthProgram = compile_source(source, path, target, native=native)
         self.chunks = self.fp.chunks
         self.upload, positions = token_positions(self.fp)
         self.fnames = {c.name.lower(): c.name for c in self.chunks if c.kind in ("function", "main")}
@@ -312,6 +312,6 @@ def _effect_and_frame(c: Chunk) -> Tuple[str, int]:
     return effect, frame
 
 
-def from_file(path, target) -> Listing:
+def from_file(path, target, native: bool = True) -> Listing:
     p = Path(path)
-    return Listing(p.read_text(encoding="utf-8"), str(p), target)
+    return Listing(p.read_text(encoding="utf-8"), str(p), target, native)

@@ -237,13 +237,14 @@ def _events(markers) -> List[_Event]:
     return out
 
 
-def run_trace(source: str, path: str, call: str, target, max_steps: int = DEFAULT_STEPS) -> Trace:
+def run_trace(source: str, path: str, call: str, target, max_steps: int = DEFAULT_STEPS,
+              native: bool = True) -> Trace:
     src, call_line, fname = trace_source(source, path, call)
-    lst = Listing(src, path, target)
+    lst = Listing(src, path, target, native)
     if not any(t.call for t in lst.toks if t.line == call_line):
         # inlined (and maybe computed by the compiler): keep the arguments opaque
         src, call_line, fname = trace_source(source, path, call, via_globals=True)
-        lst = Listing(src, path, target)
+        lst = Listing(src, path, target, native)
     probes = trace_sites(lst)
     sites = [s for ss in probes.values() for s in ss]
     end = Site(END_ID, "tr.go", 0, ret=True)
