@@ -30,16 +30,6 @@ def words(link) -> list[str]:
     return link.run("words").split()
 
 
-@pytest.fixture(autouse=True)
-def _loader_support_words_are_avr_only(target):
-    # ~jl reads the unit's hash with @ at any address (the MSP430 ignores bit 0
-    # of a cell address: c@ pairs would do), ~fw patches an AVR JMP into the old
-    # definition, and the 40-function Julia sample needs more than the
-    # MSP430G2553's 4 KB dictionary.
-    if target.arch != "avr":
-        pytest.skip("the loader's support words (~jl, ~fw) are AVR-only so far")
-
-
 @pytest.fixture
 def full(forth, target):
     """The sample program uploaded in full; (loader, stats)."""
