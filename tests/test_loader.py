@@ -89,6 +89,37 @@ def test_words_that_cannot_jump_make_their_users_resend(forth, target):
     assert re.sent_names == ["a"] and forth.run("c .") == "26 "
 
 
+def test_a_tail_call_reaches_the_new_definition(forth, target):
+    """b ends with a: a tail call (ATmega328P: JMP a; MSP430G2553: (branch)
+    to a's first cell, past its code field).  It too runs the new a."""
+    ld = loader(forth, target)
+    src = ": a 1 2 + ;\n: b a ;\n' b constant xb\n"
+    ld.upload(split_units(src, "s.fs"))
+    re = ld.upload(split_units(src.replace("1 2 +", "5 2 +"), "s.fs"))
+    assert re.sent_names == ["a"] and re.forwarded == ["a"]
+    assert forth.run("b . xb execute .") == "7 7 "
+
+
+def test_no_jump_when_flash_has_no_room_to_patch_it(forth, target):
+    """On the MSP430G2553 a jump is a rewritten cell: the kernel rebuilds the
+    segment through a blank one above the dictionary's end.  With the
+    dictionary in its last segment the loader sends the users again instead."""
+    seg = target.flash.get("segment")
+    if not seg:
+        pytest.skip("flash without erase segments: patching needs no room")
+    ld = loader(forth, target)
+    head = ": fill 0 ?do 0 f, loop ;\n"
+    ld.upload(split_units(head, "s.fs"))
+    last = ld.flash_end - seg                    # the dictionary's last segment
+    n = (last + 64 - ld.state().fhere) // 2
+    src = head + f"create blob {n} fill\n: a 1 2 + ;\n: b a 1+ ;\n"
+    ld.upload(split_units(src, "s.fs"))
+    assert ld.state().fhere > last and forth.run("b .") == "4 "
+    re = ld.upload(split_units(src.replace("1 2 +", "5 2 +"), "s.fs"))
+    assert re.sent_names == ["a", "b"] and re.forwarded == []
+    assert forth.run("b .") == "8 "
+
+
 def test_target_error_stops_rolls_back_and_reports_the_location(forth, target):
     ld = loader(forth, target)
     bad = units(bad=25)
