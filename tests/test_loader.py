@@ -1,4 +1,5 @@
-"""The incremental loader against the simulated Uno, through pyserial.
+"""The incremental loader against both simulated boards (the Uno's
+ATmega328P and the LaunchPad's MSP430G2553), through pyserial.
 
 The program is the 40-word sample (jlforth/loader/sample.py): about 2.3 KB on
 the wire.  ``main`` prints a value computed from the words it calls, so a

@@ -285,7 +285,9 @@ class Loader:
         flags = {}
         p = self._plan(units, m, mode, flags)
         if p.forward_all:
-            # the new units' text is a rough upper bound of their code
+            # ~fw may need blank flash to rewrite a cell (MSP430: an erase
+            # segment above the dictionary's end, after the units sent); their
+            # text is a rough upper bound of their code
             after = m.fhere + sum(len(units[i].text) for i in p.send)
             if not self.support.can_patch(after, self.flash_end):
                 return self._plan(units, m, mode, flags, room=False)
@@ -327,9 +329,6 @@ class Loader:
         send: list[int] = []
         forward: dict[int, list] = {}              # program index -> [(old xt, old trailer, name)]
         forward_all: list = []
-        # ~fw may need blank flash to rewrite a cell (MSP430: an erase segment
-        # above the dictionary's end); the new units' text is a rough bound
-        # of their code
         sup_ = self.support
 
         def patchable(k: int, h: mf.Header) -> bool:
