@@ -265,15 +265,10 @@ def test_each_unit_costs_eight_bytes_of_flash(forth, target):
 
 
 def _bench_units(name: str, target):
-    """A program of bench/programs as upload units.  Its GPIOR0 lines are the
-    benchmark's timing marks on the ATmega328P: other chips have no GPIOR0."""
+    """A program of bench/programs as upload units."""
     from pathlib import Path
-    from jlforth.loader.julia import units_from_julia
-    path = Path(__file__).resolve().parents[1] / "bench" / "programs" / name
-    text = path.read_text()
-    if target.arch != "avr":
-        text = "\n".join("" if l.startswith("GPIOR0[]") else l for l in text.split("\n"))
-    return units_from_julia(text, str(path), target)
+    from jlforth.loader.source import file_units
+    return file_units(Path(__file__).resolve().parents[1] / "bench" / "programs" / name, target)
 
 
 def test_julia_programs_switch_and_come_back(forth, board, target):
