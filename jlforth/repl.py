@@ -827,26 +827,8 @@ def _setup_readline() -> None:
     atexit.register(save)
 
 
-def _connect_own_session(connect, args, target):
-    """Open the board; a simulator started for it gets a session of its own, so
-    a Ctrl-C typed at the REPL (SIGINT to the terminal's process group) breaks
-    the word running on the simulated chip instead of stopping the simulator."""
-    import subprocess
-    orig = subprocess.Popen
-
-    class Popen(orig):
-        def __init__(self, *a, **kw):
-            kw.setdefault("start_new_session", True)
-            super().__init__(*a, **kw)
-    subprocess.Popen = Popen
-    try:
-        return connect(args, target)
-    finally:
-        subprocess.Popen = orig
-
-
 def main(args, target, connect, CliError) -> int:
-    board, link = _connect_own_session(connect, args, target)
+    board, link = connect(args, target)     # a simulator has a session of its own (board/process.py)
     link.timeout = max(link.timeout, 30.0)
     try:
         repl = Repl(link, target, banner=link.banner)

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -41,6 +43,34 @@ def test_term_on_the_simulated_board():
     r = jlforth("term", input="2 3 * .\nbye\n")
     assert r.returncode == 0
     assert "6  ok" in r.stdout
+
+
+@pytest.mark.parametrize("target", ["atmega328p", "msp430g2553"])
+def test_term_ctrl_c_breaks_the_running_word(target):
+    """At a terminal, Ctrl-C goes to the host's process group: jlforth term
+    sends the chip a break (the simulator, in a session of its own, runs on)."""
+    import os
+    import pexpect
+    env = dict(os.environ, TERM="dumb", PYTHONPATH=str(REPO))
+    c = pexpect.spawn(sys.executable, ["-m", "jlforth", "term", "--target", target], env=env,
+                      cwd=str(REPO), encoding="utf-8", timeout=30)
+    try:
+        c.expect(rf"jlforth \S+ {target}")
+        c.sendline(": spin begin again ; spin")
+        c.expect_exact(": spin begin again ; spin")
+        import time
+        time.sleep(0.5)                        # the word is running
+        c.sendintr()
+        c.expect_exact("?? spin -28 break")
+        c.sendline("4 5 + .")
+        c.expect_exact("9  ok")
+        c.sendline("bye")
+        c.expect(pexpect.EOF)
+        c.close()
+        assert c.exitstatus == 0
+    finally:
+        if c.isalive():
+            c.terminate(force=True)
 
 
 def test_unknown_target_is_a_clear_error():

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from jlforth.loader.sample import program
 
 REPO = Path(__file__).resolve().parents[1]
@@ -15,34 +17,42 @@ def jlforth(*args, cwd=None):
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=300)
 
 
-def test_upload_forth_file(tmp_path):
+CHIPS = ["atmega328p", "msp430g2553"]
+
+
+@pytest.mark.parametrize("chip", CHIPS)
+def test_upload_forth_file(tmp_path, chip):
     f = tmp_path / "prog.fs"
     f.write_text(program(40))
-    r = jlforth("upload", str(f))
+    r = jlforth("upload", "--target", chip, str(f))
     assert r.returncode == 0, r.stderr
     assert "uploaded 42 of 42 units" in r.stdout
-    r = jlforth("upload", "--quiet", str(f))
+    r = jlforth("upload", "--target", chip, "--quiet", str(f))
     assert r.returncode == 0 and r.stdout == "" and r.stderr == ""
 
 
-def test_upload_error_names_the_forth_line(tmp_path):
+@pytest.mark.parametrize("chip", CHIPS)
+def test_upload_error_names_the_forth_line(tmp_path, chip):
     f = tmp_path / "prog.fs"
     f.write_text(program(40, bad=25))
-    r = jlforth("upload", str(f))
+    r = jlforth("upload", "--target", chip, str(f))
     assert r.returncode == 1
     assert f"{f}:29: error: in word f25: the target says: no-such-word: undefined word (-13)" in r.stderr
     assert "rolled back" in r.stderr
 
 
-def test_upload_julia_file_and_its_error_location(tmp_path):
-    r = jlforth("upload", "bench/programs/sieve.jl")
+@pytest.mark.parametrize("chip, prog, word", [
+    ("atmega328p", "bench/programs/sieve.jl", "sieve(u16)"),
+    ("msp430g2553", "examples/fizzbuzz.jl", "fizzbuzz(i16)")])
+def test_upload_julia_file_and_its_error_location(tmp_path, chip, prog, word):
+    r = jlforth("upload", "--target", chip, prog)
     assert r.returncode == 0, r.stderr
-    assert "uploaded" in r.stdout and "sieve(u16)" in r.stdout
+    assert "uploaded" in r.stdout and word in r.stdout
     f = tmp_path / "bad.jl"
     f.write_text("function good(x::Int16)\n    return x + 1\nend\n\n"
                  "function bad(x::Int16)\n    @forth \"nosuchword\"\n    return x\nend\n\n"
                  "println(good(1) + bad(2))\n")
-    r = jlforth("upload", str(f))
+    r = jlforth("upload", "--target", chip, str(f))
     assert r.returncode == 1
     assert f"{f}:5: error: in function bad(Int16): the target says: nosuchword" in r.stderr
 

@@ -116,3 +116,29 @@ def test_timeout_and_max_cycles_exit_codes(fw):
     out, _ = p.communicate(timeout=30)
     assert p.returncode == 3
     assert out.decode().splitlines()[-1].startswith("EXIT timeout cycles=")
+
+
+@pytest.mark.parametrize("fast_idle", [True, False])
+def test_fast_idle_skips_the_wall_clock_while_serial_bytes_travel(fast_idle):
+    """The kernel at 9600 baud sleeps between bytes.  --fast-idle (the board's
+    default) does not pace that sleep to the wall clock: a line and its echo
+    take the simulation's own time.  Without it they take the chip's."""
+    from jlforth import targets
+    from jlforth.loader import ForthLink
+    t = targets.get("msp430g2553")
+    with Msp430SimBoard(str(t.kernel_file(".hex")), timeout=120, fast_idle=fast_idle) as board:
+        link = ForthLink(board.url, baud=t.baud, timeout=20)
+        link.sync()
+        line = "\\ " + "x" * 77
+        t0 = int(link.run("millis drop u."))
+        w0 = time.monotonic()
+        for _ in range(12):
+            link.run(line)
+        wall = time.monotonic() - w0
+        sim = (int(link.run("millis drop u.")) - t0) / 1000
+        link.close()
+    assert sim > 0.9                             # 12 × (81 bytes in, 86 out) at 9600 baud
+    if fast_idle:
+        assert wall < 0.6 * sim, (wall, sim)
+    else:
+        assert wall > 0.9 * sim, (wall, sim)

@@ -17,7 +17,6 @@ import pytest
 from jlforth.check.types import BOOL, CHAR, INT8, INT16, INT32, UINT8, UINT16, UINT32
 from jlforth.repl import Repl, _julia_show, _statements
 
-PROMPT = "julia@atmega328p> "
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -117,11 +116,13 @@ def test_the_temporary_word_is_removed(repl, forth):
     assert "__repl_()" not in forth.run("words")
 
 
-def test_session_through_a_pty(tmp_path):
+@pytest.mark.parametrize("chip", ["atmega328p", "msp430g2553"])
+def test_session_through_a_pty(tmp_path, chip):
+    PROMPT = f"julia@{chip}> "
     env = dict(os.environ, TERM="dumb", JLFORTH_HISTORY=str(tmp_path / "history"),
                PYTHONPATH=REPO)
-    c = pexpect.spawn(sys.executable, ["-m", "jlforth", "repl"], env=env, cwd=str(tmp_path),
-                      encoding="utf-8", timeout=60, dimensions=(40, 200))
+    c = pexpect.spawn(sys.executable, ["-m", "jlforth", "repl", "--target", chip], env=env,
+                      cwd=str(tmp_path), encoding="utf-8", timeout=60, dimensions=(40, 200))
     try:
         def ask(*lines):
             for line in lines:

@@ -34,6 +34,9 @@ class Msp430SimBoard(SimulatorBoard):
     freq: MCLK in Hz for time conversions (default: from the DCO settings).
     wait_first_byte: hold the CPU until the host sends a byte.
     bridge: "pty" or "tcp".
+    fast_idle: idle time is not paced to the wall clock while a serial byte
+        is on its way (--fast-idle): a line and its answer take no wall time
+        beyond the simulation's own.
     extra_args: more CLI options (e.g. "--realtime").
 
     After the simulator ended, ``exit_reason``, ``exit_pc`` and ``cycles``
@@ -46,7 +49,7 @@ class Msp430SimBoard(SimulatorBoard):
     def __init__(self, firmware: PathLike, *, state_dir: Optional[PathLike] = None,
                  timeout: float = 600.0, max_cycles: Optional[int] = None,
                  freq: Optional[float] = None, wait_first_byte: bool = True,
-                 bridge: str = "pty", extra_args: Sequence[str] = (),
+                 bridge: str = "pty", fast_idle: bool = True, extra_args: Sequence[str] = (),
                  start_timeout: float = 20.0, python: Optional[str] = None,
                  target_name: Optional[str] = None):
         self._prepare(firmware, state_dir, timeout, bridge, start_timeout,
@@ -57,6 +60,8 @@ class Msp430SimBoard(SimulatorBoard):
         args += self._protocol_args(timeout, wait_first_byte, state_dir, max_cycles)
         if freq is not None:
             args += ["--freq", str(freq)]
+        if fast_idle:
+            args.append("--fast-idle")
         args += list(extra_args)
         args.append(str(self.firmware))
         self.args = args

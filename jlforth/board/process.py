@@ -154,8 +154,12 @@ class SimulatorBoard(Board):
         self._log = open(self._log_path, "wb")
         # Note: --die-with-parent (PR_SET_PDEATHSIG) fires when the *thread*
         # that started the process exits; start boards from a long-lived thread.
+        # A session of its own: a Ctrl-C typed at the terminal (SIGINT to its
+        # process group) is for the host program (the REPL or `term` sends
+        # the chip a break), never a stop of the simulated board.
         self._proc = subprocess.Popen(self.args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                      stderr=self._log, close_fds=True, env=self._env())
+                                      stderr=self._log, close_fds=True, env=self._env(),
+                                      start_new_session=True)
         _live.add(self)
         self._reader = threading.Thread(target=self._read_stdout,
                                         args=(weakref.ref(self), self._proc, self._cond),

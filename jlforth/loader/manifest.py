@@ -22,13 +22,16 @@ that leaves the interpreter state, so after a reset the dictionary ends at a
 line boundary; anything after the last trailer is an unfinished unit (or
 words typed by hand) and is rolled back before the next upload.
 
-Support words, defined once per board (about 900 bytes):
+Support words, defined once per board (support.py: about 900 bytes on the
+ATmega328P, less on the MSP430G2553, where they differ as described there):
 
 ``~jl`` ( "hash" -- )   lay down a trailer
 ``~rb`` ( fhere latest here -- )  roll back (the run-time of MARKER)
 ``~!``  ( x a -- )       ``!`` as a call (it is inline code, and ``~fw`` needs four)
 ``~fw`` ( new-xt old-xt trailer -- )  forward: the old definition's code
-                        starts with ``JMP new``, its unit's hash becomes ``=fw=``
+                        runs the new one (AVR: ``JMP new``; MSP430: its first
+                        cells are ``(branch) new+2``), its unit's hash becomes ``=fw=``
+``~br``                 (MSP430) ``begin again``: where ``~fw`` finds ``(branch)``
 ``~c``, ``~k``          trailer candidate tests
 ``~ls`` ( a -- )        print the manifest from address a on (0: all):
                         pointers; ``ADDR NAME`` for each header after a and
@@ -44,31 +47,12 @@ from typing import Optional
 from .link import ForthLink, LinkError
 from .units import is_hash
 
-SUPPORT_VERSION = 3
-BASE_HASH = "----"
+from .support import AVR, BASE_HASH, Support
+SUPPORT_VERSION = AVR.version            # (parse() is told the target's)
+
 FW_HASH = "=fw="                         # a unit whose word now jumps to a newer one
 TRAILER = 8
 RAM_LOW, RAM_HIGH = 0x0100, 0x1FFF      # where HERE can be (any 16-bit chip with ≤ 8 KB of RAM)
-
-#: the support words, one line each (all shorter than the 80-character TIB)
-SUPPORT = [
-    ": ~jl fhere 1 and if 0 fc, then latest f, here f, parse-name drop dup @ f,",
-    " cell+ @ f, ;",
-    ": ~rb (marker) ;",
-    ": ~c c@ 45 123 within ;",
-    ": ~k dup 4 + ~c over 5 + ~c and over 6 + ~c and over 7 + ~c and",
-    " swap dup @ dup 0< >r u> r> and and ;",
-    f": ~ls [ fhere ] literal umax >r base @ hex {SUPPORT_VERSION} u. fhere u. latest u.",
-    " here u. latest begin dup r@ u< 0= while cr dup u. dup cell+ count type @",
-    " repeat cr [char] b emit space u. fhere 7 - dup r> umin ?do i ~k if cr",
-    " [char] t emit space i dup u. dup @ u. dup cell+ @ u. 4 + 4 type then 2 +loop",
-    " base ! ;",
-    ": ~! ! ;",
-    ": ~fw >r swap $7FFF and 2/ swap $940C over ~! cell+ ~! $663D r@ 4 + ~! $3D77",
-    " r> 6 + ~! ;",
-    f"~jl {BASE_HASH}",
-]
-
 
 @dataclass
 class Trailer:
@@ -127,10 +111,11 @@ class Manifest:
     before_all: int = 0                       # the newest header before the listed ones
     headers: list = field(default_factory=list, repr=False)     # oldest first
     trailers: list = field(default_factory=list, repr=False)    # oldest first
+    expected: int = SUPPORT_VERSION           # the support words' version this loader sends
 
     @property
     def installed(self) -> bool:
-        return self.version == SUPPORT_VERSION
+        return self.version == self.expected
 
     @property
     def last(self) -> Optional[Trailer]:
@@ -149,7 +134,8 @@ class Manifest:
         """The manifest after rolling back to trailer ``t`` (no query needed)."""
         keep = [x for x in self.trailers if x.end <= t.end]
         hs = [h for h in self.headers if h.addr < t.end]
-        m = Manifest(self.version, t.end, t.latest, t.here, before_all=self.before_all)
+        m = Manifest(self.version, t.end, t.latest, t.here, before_all=self.before_all,
+                     expected=self.expected)
         return _assemble(m, hs, keep)
 
     def live(self) -> dict[str, int]:
@@ -168,9 +154,11 @@ class ManifestError(Exception):
     pass
 
 
-def parse(text: str, prior: Optional[Manifest] = None, start: int = 0) -> Manifest:
+def parse(text: str, prior: Optional[Manifest] = None, start: int = 0,
+          version: int = SUPPORT_VERSION) -> Manifest:
     """Parse the output of ``start ~ls``; with ``prior`` (the manifest read
-    before, valid below ``start``) the two are merged."""
+    before, valid below ``start``) the two are merged.  ``version``: the
+    support words' version expected (support.py)."""
     lines = [l.split() for l in text.replace("\r", "").split("\n") if l.strip()]
     if not lines:
         raise ManifestError("empty manifest answer")
@@ -179,10 +167,10 @@ def parse(text: str, prior: Optional[Manifest] = None, start: int = 0) -> Manife
     except ValueError:
         raise ManifestError(f"unexpected manifest header: {text[:80]!r}") from None
     if len(head) != 4:
-        if head and head[0] != SUPPORT_VERSION:
-            return Manifest(version=head[0])
+        if head and head[0] != version:
+            return Manifest(version=head[0], expected=version)
         raise ManifestError(f"unexpected manifest header: {text[:80]!r}")
-    m = Manifest(version=head[0], fhere=head[1], latest=head[2], here=head[3])
+    m = Manifest(version=head[0], fhere=head[1], latest=head[2], here=head[3], expected=version)
     if prior is not None and m.fhere < start:
         raise ManifestError("the dictionary shrank below the last known unit")
     headers: list[Header] = []
@@ -250,20 +238,20 @@ def _assemble(m: Manifest, headers: list, trailers: list) -> Manifest:
 
 
 # ---------------------------------------------------------------------------
-def read_manifest(link: ForthLink, timeout: Optional[float] = None) -> Manifest:
+def read_manifest(link: ForthLink, timeout: Optional[float] = None,
+                  support: Support = AVR) -> Manifest:
     """Ask the target for its manifest; an empty one when the support words
     are missing (``installed`` is then false)."""
     r = link.send("~ls", timeout=timeout)
     if r.error:
         if r.error.code == -13:
-            return Manifest()
+            return Manifest(expected=support.version)
         raise ManifestError(f"~ls failed: {r.error}")
-    m = parse(r.output)
-    return m
+    return parse(r.output, version=support.version)
 
 
-def install_support(link: ForthLink) -> None:
-    for line in SUPPORT:
+def install_support(link: ForthLink, support: Support = AVR) -> None:
+    for line in support.lines:
         link.run(line)
 
 

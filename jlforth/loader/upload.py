@@ -33,6 +33,7 @@ from typing import Callable, Optional, Sequence
 import serial
 
 from . import manifest as mf
+from . import support as sup
 from .link import ForthError, ForthLink, LinkError, Reply
 from .units import NAME_TAKERS, Unit, dependencies
 
@@ -91,7 +92,7 @@ _NOT_FORWARDABLE = {"immediate", "does>", "postpone", "[compile]", "create", "va
                     "2variable", "constant", "2constant", "marker", "compile,"}
 
 
-def _items(u: Unit, base_word: Optional[str], forward=()) -> list[str]:
+def _items(u: Unit, base_word: Optional[str], forward=(), support: sup.Support = sup.AVR) -> list[str]:
     """A unit's words as packing items: a word that parses the next name is
     kept with it (the kernel reads that name from the same line).  Before the
     trailer: the old definitions it replaces are made to jump to it (so the
@@ -108,7 +109,7 @@ def _items(u: Unit, base_word: Optional[str], forward=()) -> list[str]:
             out.append(t)
             i += 1
     for xt, trailer, name in forward:
-        out.append(f"' {name} ${xt:x} ${trailer:x} ~fw")
+        out.append(support.forward_line(name, xt, trailer))
     out.append(f"~jl {u.hash}" if u.names else None)
     return [x for x in out if x]
 
@@ -121,7 +122,8 @@ class Line:
 
 
 def pack(units: Sequence[Unit], order: Sequence[int], tib: int = TIB,
-         start_base: Optional[int] = None, forward: Optional[dict] = None) -> list[Line]:
+         start_base: Optional[int] = None, forward: Optional[dict] = None,
+         support: sup.Support = sup.AVR) -> list[Line]:
     """Lines of at most ``tib`` characters for the units ``order`` (indices)."""
     lines: list[Line] = []
     cur: list[str] = []
@@ -141,7 +143,7 @@ def pack(units: Sequence[Unit], order: Sequence[int], tib: int = TIB,
         word = None
         if u.base != base and not (u.tokens and u.tokens[0].lower() in ("hex", "decimal")):
             word = "hex" if u.base == 16 else "decimal"
-        items = _items(u, word, (forward or {}).get(k, ()))
+        items = _items(u, word, (forward or {}).get(k, ()), support)
         base = u.end_base
         for j, it in enumerate(items):
             if len(it) > tib:
@@ -174,8 +176,10 @@ class Loader:
 
     def __init__(self, link: ForthLink, *, tib: int = TIB, flash_end: int = 0xFE00,
                  quiet: bool = True, progress_min: int = 6,
-                 on_line: Optional[Callable[[Line, Reply], None]] = None):
+                 on_line: Optional[Callable[[Line, Reply], None]] = None,
+                 support: sup.Support = sup.AVR):
         self.link = link
+        self.support = support              # the support words of the target's architecture
         self.tib = tib
         self.flash_end = flash_end          # unified address where the dictionary ends
         self.quiet = quiet
@@ -187,7 +191,7 @@ class Loader:
     def for_target(cls, link: ForthLink, target, **kw) -> "Loader":
         unified = target.flash.get("unified_bit", 0x8000)
         end = unified | target.flash.get("boot_start", target.flash.get("size", 0x8000))
-        return cls(link, tib=target.tib, flash_end=end, **kw)
+        return cls(link, tib=target.tib, flash_end=end, support=sup.for_arch(target.arch), **kw)
 
     # -- talking -------------------------------------------------------------
     def _send(self, line: str, stats: Optional[Stats] = None, timeout=None) -> Reply:
@@ -229,29 +233,29 @@ class Loader:
             r = self._send(f"${start:x} ~ls", q)
             if not r.error:
                 try:
-                    m = mf.parse(r.output, prior, start)
+                    m = mf.parse(r.output, prior, start, self.support.version)
                 except mf.ManifestError:
                     m = None
         if m is None:
             r = self._send("0 ~ls", q)
             if r.error and r.error.code == -13:
-                for line in mf.SUPPORT:
+                for line in self.support.lines:
                     rr = self._send(line, q)
                     if rr.error:
                         raise UploadError(None, rr.error, line)
                 r = self._send("0 ~ls", q)
             if r.error:
                 raise UploadError(None, r.error, "~ls")
-            m = mf.parse(r.output)
+            m = mf.parse(r.output, version=self.support.version)
             if not m.installed:
                 raise mf.ManifestError(
                     f"the target has loader support words of version {m.version}, this loader "
-                    f"needs {mf.SUPPORT_VERSION}: start over with `empty` (or upload --clean)")
+                    f"needs {self.support.version}: start over with `empty` (or upload --clean)")
             if m.base is None:                          # support words but no trailer at all
                 rr = self._send(f"~jl {mf.BASE_HASH}", q)
                 if rr.error:
                     raise UploadError(None, rr.error, "~jl")
-                m = mf.parse(self._send("0 ~ls", q).output)
+                m = mf.parse(self._send("0 ~ls", q).output, version=self.support.version)
         if stats is not None:
             stats.query_bytes += q.bytes
         self.manifest = m
@@ -280,6 +284,13 @@ class Loader:
     def plan(self, units: Sequence[Unit], m: mf.Manifest, mode: str = "auto") -> Plan:
         flags = {}
         p = self._plan(units, m, mode, flags)
+        if p.forward_all:
+            # ~fw may need blank flash to rewrite a cell (MSP430: an erase
+            # segment above the dictionary's end, after the units sent); their
+            # text is a rough upper bound of their code
+            after = m.fhere + sum(len(units[i].text) for i in p.send)
+            if not self.support.can_patch(after, self.flash_end):
+                return self._plan(units, m, mode, flags, room=False)
         want = {xt for xt, _, _ in p.forward_all if xt not in flags}
         if want:                                     # ask the target about those words
             flags.update(self.probe_flags(sorted(want)))
@@ -301,9 +312,11 @@ class Loader:
                 out[xts[len(out)]] = int(v)
         return out
 
-    def _plan(self, units: Sequence[Unit], m: mf.Manifest, mode: str, flags: dict) -> Plan:
+    def _plan(self, units: Sequence[Unit], m: mf.Manifest, mode: str, flags: dict,
+              room: bool = True) -> Plan:
         """``flags``: what probe_flags found so far (xt → flags byte); an xt not
-        in it is taken as patchable, and the plan lists it for a probe."""
+        in it is taken as patchable, and the plan lists it for a probe.
+        ``room``: false when ~fw could not rewrite flash (support.can_patch)."""
         deps = dependencies(list(units))
         tunits = m.units
         live = m.live()
@@ -316,13 +329,14 @@ class Loader:
         send: list[int] = []
         forward: dict[int, list] = {}              # program index -> [(old xt, old trailer, name)]
         forward_all: list = []
+        sup_ = self.support
 
         def patchable(k: int, h: mf.Header) -> bool:
             """Can this definition be made to jump to a newer one?  A colon
             definition (not inline, not immediate) alone in its unit, with room
-            for a JMP."""
+            for the jump (support.forward_min)."""
             tu = tunits[k]
-            if len(tu.headers) != 1 or mf.code_size(tu, h) < 4:
+            if not room or len(tu.headers) != 1 or mf.code_size(tu, h) < sup_.forward_min:
                 return False
             f = flags.get(mf.xt_of(h))
             return f is None or (f & 0xC0) == 0xC0
@@ -373,7 +387,7 @@ class Loader:
                 forward_all.extend(fw)
 
         def cost(order, fw=None) -> int:
-            return _wire(pack(units, order, self.tib, forward=fw)) if order else 0
+            return _wire(pack(units, order, self.tib, forward=fw, support=self.support)) if order else 0
 
         # rollback plan: the longest run of program units that the target has, in order
         k = 0
@@ -432,7 +446,7 @@ class Loader:
             n_before = sum(1 for tu in m.units if tu.trailer.addr < plan.rollback.addr + 1)
         if not plan.send:
             return stats
-        lines = pack(units, plan.send, self.tib, forward=plan.forward)
+        lines = pack(units, plan.send, self.tib, forward=plan.forward, support=self.support)
         total = _wire(lines)
         progress = None
         if not self.quiet and len(plan.send) >= self.progress_min and _tty():

@@ -58,6 +58,9 @@ def parse_args(argv):
                     help='start the CPU at once')
     ap.add_argument('--realtime', action='store_true',
                     help='never run faster than the real chip (default: only idle time is paced)')
+    ap.add_argument('--fast-idle', action='store_true',
+                    help='do not pace idle time while a UART frame is in flight (a host line '
+                         'and its answer take simulated time only)')
     ap.add_argument('--die-with-parent', action='store_true',
                     help='treat the death of the parent process like SIGTERM')
     ap.add_argument('--bench', action='store_true', help='measure simulated instructions per second')
@@ -305,8 +308,11 @@ class Harness:
                     return why, None
                 wall_ref, cyc_ref = time.monotonic(), sim.cycles
                 continue
-            # pace idle time (and all time with --realtime) to the wall clock
-            if a.realtime or sim.is_idle():
+            # pace idle time (and all time with --realtime) to the wall clock;
+            # with --fast-idle, not while serial bytes are on their way
+            if a.fast_idle and not a.realtime and sim.uart.in_flight():
+                wall_ref, cyc_ref = time.monotonic(), sim.cycles
+            elif a.realtime or sim.is_idle():
                 hz = sim.clocks.mclk_hz()
                 target = wall_ref + (sim.cycles - cyc_ref) / hz
                 now = time.monotonic()

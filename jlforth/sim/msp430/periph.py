@@ -161,6 +161,10 @@ class Uart:
     def pending_input(self):
         return len(self.rxq)
 
+    def in_flight(self):
+        """A host byte is queued or a frame is being sent."""
+        return bool(self.rxq) or self.tx_shift is not None
+
     def _schedule_rx(self):
         if self.rx_next != INF or not self.rxq or self.ctl1 & r.UCSWRST:
             return
