@@ -601,8 +601,16 @@ static ucell constant(cell x)
     return g_latest = h;
 }
 
-WORD(w_variable) { constant(g_here); allot(2); return sp; }
-WORD(w_twovariable) { constant(g_here); allot(4); return sp; }
+/* A chip whose cells must be aligned (the MSP430: a word access ignores
+ * address bit 0) defines VAR_ALIGN in its arch.h: VARIABLE and 2VARIABLE
+ * then align HERE first, as , and CREATE do.                              */
+#ifdef VAR_ALIGN
+#define VAR_HERE() (allot(g_here & 1), g_here)
+#else
+#define VAR_HERE() g_here
+#endif
+WORD(w_variable) { constant(VAR_HERE()); allot(2); return sp; }
+WORD(w_twovariable) { constant(VAR_HERE()); allot(4); return sp; }
 WORD(w_constant) { NEED(1); constant(sp[0]); return sp + 1; }
 
 WORD(w_twoconstant)

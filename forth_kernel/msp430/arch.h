@@ -14,6 +14,9 @@ extern const uint8_t compilecomma[], pdoes[], psquote[], pdotquote[],
     pabortq[], pmarker[], pdo[], pqdo[], qrp[];
 #define XT(label)          ((uint16_t)(label))
 
+/* cells are word-aligned: VARIABLE and 2VARIABLE align HERE (interp.c)    */
+#define VAR_ALIGN          1
+
 /* from the linker script and prims.S                                       */
 extern const uint8_t __dict_start[], __bss_end[], kernel_latest_hdr[];
 #define DICT_START         ((uint16_t)__dict_start)
