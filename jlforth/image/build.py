@@ -91,7 +91,7 @@ class Image:
         if self.dict_overflow or self.free_flash < 0:
             msgs.append(
                 f"the program needs {self.program_bytes} bytes of flash but the dictionary has "
-                f"{self.dictionary_space} ({k.dict_start & 0x7FFF:#06x}..{k.dict_end & 0x7FFF:#06x}: "
+                f"{self.dictionary_space} ({k.plain(k.dict_start):#06x}..{k.plain(k.dict_end):#06x}: "
                 f"{k.target.flash['size']} bytes of flash, kernel {k.kernel_bytes}, "
                 f"boot section {k.target.flash['size'] - k.boot_byte}); "
                 f"{-self.free_flash} bytes too many")
@@ -112,7 +112,7 @@ class Image:
         Beyond FHERE the dictionary page is 0xFF, as the chip writes whole pages."""
         k = self.kernel
         img = bytearray(k.flash)
-        a = k.dict_start & 0x7FFF
+        a = k.flash_offset(k.dict_start)
         img[a:a + len(self.dictionary)] = self.dictionary
         return bytes(img)
 
@@ -171,8 +171,17 @@ def forth_lines(text: str) -> list[tuple[int, str]]:
             if l.strip()]
 
 
+def _classes(k: Kernel):
+    """The meta-compiler and image classes for the kernel's chip."""
+    if k.target.arch == "msp430":
+        from .image_msp430 import Image430
+        from .meta_msp430 import MetaCompiler430
+        return MetaCompiler430, Image430
+    return MetaCompiler, Image
+
+
 def _compile(k: Kernel, lines, path: str, plan=None) -> MetaCompiler:
-    m = MetaCompiler(k, plan)
+    m = _classes(k)[0](k, plan)
     m.compile_lines(lines, path)
     return m
 
@@ -267,7 +276,7 @@ def build_lines(lines: Iterable[tuple[int, str]], target: Target, *, path: str =
         d = m.by_xt_def.get(m.turnkey)
         tk_name = d.name if d else (k.by_xt[m.turnkey].name if m.turnkey in k.by_xt else
                                     f"{m.turnkey:#06x}")
-    img = Image(kernel=k, dictionary=m.dictionary_bytes(), fhere=m.fh["real"], latest=m.latest,
+    img = _classes(k)[1](kernel=k, dictionary=m.dictionary_bytes(), fhere=m.fh["real"], latest=m.latest,
                 here=m.here, turnkey=m.turnkey, turnkey_name=tk_name, eeprom=m.eeprom_image(),
                 eeprom_record=m.eeprom_record(), words=_words(m), warnings=m.warnings,
                 output="".join(m.output), stripped=strip, dict_overflow=m.overflow,

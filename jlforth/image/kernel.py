@@ -130,6 +130,14 @@ class Kernel:
         lo, hi = (((c >> 4) & 0xF0) | (c & 0x0F) for c in ldi)
         return lo | hi << 8
 
+    def flash_offset(self, a: int) -> int:
+        """Index into ``flash`` of a unified or byte address."""
+        return a & 0x7FFF
+
+    def plain(self, a: int) -> int:
+        """The address as the chip's manuals write it (flash: the byte address)."""
+        return a & 0x7FFF
+
     @property
     def fingerprint(self) -> str:
         return hashlib.sha1(self.flash[: self.kernel_bytes]).hexdigest()[:12]
@@ -170,6 +178,9 @@ def load(target: Target, elf: Optional[Path] = None, hexfile: Optional[Path] = N
     hexfile = Path(hexfile) if hexfile else elf.with_suffix(".hex")
     if not hexfile.is_file():
         hexfile = target.kernel_file(".hex")
+    if target.arch == "msp430":
+        from .kernel_msp430 import load as load_msp430
+        return load_msp430(target, elf, hexfile)
     syms, secs, text = _read_elf(elf)
     flash_size = target.flash["size"]
     ih = IntelHex(str(hexfile))
