@@ -93,7 +93,7 @@ class Image:
                 f"the program needs {self.program_bytes} bytes of flash but the dictionary has "
                 f"{self.dictionary_space} ({k.plain(k.dict_start):#06x}..{k.plain(k.dict_end):#06x}: "
                 f"{k.target.flash['size']} bytes of flash, kernel {k.kernel_bytes}, "
-                f"boot section {k.target.flash['size'] - k.boot_byte}); "
+                f"{k.top_name} {k.target.flash['size'] - k.boot_byte}); "
                 f"{-self.free_flash} bytes too many")
         if self.ram_overflow or self.free_ram < 0:
             msgs.append(

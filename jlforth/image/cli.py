@@ -70,24 +70,60 @@ def cmd_build(args) -> int:
         console.print()
         tk = f"runs [bold]{img.turnkey_name}[/] at reset (ESC within 0.2 s gives the prompt)" \
             if img.turnkey else "boots to the prompt"
-        console.print(f"wrote {hexp} and {eep}: {tk}")
+        console.print(f"wrote {hexp}" + (f" and {eep}" if eep else "") + f": {tk}")
         console.print("flash it with:")
-        console.print("  " + flash_command(img, hexp, eep, programmer=args.programmer),
-                      soft_wrap=True, highlight=False, markup=False)
-        console.print(f"or: jlforth flash {hexp} --programmer {args.programmer}"
-                      f"   |   try it: jlforth sim {hexp}", highlight=False, markup=False)
+        prog = args.programmer or _default_programmer(target)
+        if target.arch == "msp430":
+            from .image_msp430 import flash_command as msp_command
+            cmd = msp_command(img, hexp, driver=prog)
+        else:
+            cmd = flash_command(img, hexp, eep, programmer=prog)
+        console.print("  " + cmd, soft_wrap=True, highlight=False, markup=False)
+        tgt = f" --target {target.name}" if target.name != "atmega328p" else ""
+        console.print(f"or: jlforth flash {hexp}{tgt} --programmer {prog}"
+                      f"   |   try it: jlforth sim {hexp}{tgt}", highlight=False, markup=False)
     return 0
 
 
 # ---- flash -----------------------------------------------------------------------
+def _default_programmer(target) -> str:
+    return "rf2500" if target.arch == "msp430" else "usbasp"
+
+
+def _flash_msp430(args, target, hexp: Path) -> int:
+    """mspdebug: erase the info segments the image writes, then prog (main flash)."""
+    import shlex
+    from .image_msp430 import mspdebug_args
+    if args.eeprom:
+        return _err(f"{target.name}: the image holds its info flash (pointers, EEPROM) in the "
+                    "HEX itself; there is no EEPROM file")
+    extra = ["-d", args.port] if args.port else []
+    extra += list(args.mspdebug_arg or ())
+    try:
+        cmd = mspdebug_args(target, hexp, args.programmer or _default_programmer(target),
+                            extra=extra)
+    except (ValueError, OSError) as e:
+        return _err(f"{hexp}: not an Intel HEX file ({e})")
+    print(shlex.join(cmd))
+    if args.dry_run:
+        return 0
+    if not shutil.which("mspdebug"):
+        return _err("mspdebug is not installed: apt install mspdebug (Debian, Ubuntu), "
+                    "brew install mspdebug (macOS), or https://github.com/dlbeer/mspdebug; "
+                    "then run the command above")
+    return subprocess.call(cmd)
+
+
 def cmd_flash(args) -> int:
-    """Program a real chip with avrdude: the image, its EEPROM record and the fuses."""
+    """Program a real chip: avrdude (image, EEPROM record, fuses) or mspdebug."""
     from .build import eep_path
     from .report import avrdude_args
     target = _target(args)
     hexp = Path(args.file)
     if not hexp.is_file():
         return _err(f"{hexp}: no such file")
+    if target.arch == "msp430":
+        return _flash_msp430(args, target, hexp)
     eep = Path(args.eeprom) if args.eeprom else eep_path(hexp)
     if not eep.is_file():
         if args.eeprom:
@@ -95,7 +131,7 @@ def cmd_flash(args) -> int:
         print(f"jlforth: warning: no {eep}: the kernel will not know the program's words "
               f"(build images with jlforth build)", file=sys.stderr)
         eep = None
-    cmd = avrdude_args(target, hexp, eep, programmer=args.programmer, port=args.port,
+    cmd = avrdude_args(target, hexp, eep, programmer=args.programmer or "usbasp", port=args.port,
                        fuses=not args.no_fuses, extra=args.avrdude_arg or ())
     import shlex
     print(shlex.join(cmd))
@@ -190,15 +226,24 @@ def cmd_sim(args) -> int:
     if not hexp.is_file():
         return _err(f"{hexp}: no such file")
     eep = Path(args.eeprom) if args.eeprom else eep_path(hexp)
-    if target.board.get("simulator") != "simavr":
-        return _err(f"no image simulator for {target.name}")
-    from ..board.simavr import SimavrBoard
+    sim = target.board.get("simulator")
     try:
-        board = SimavrBoard(hexp, mcu=target.board["mcu"], freq=target.clock_hz,
-                            reset_pc=target.board["reset_pc"],
-                            eeprom=eep if eep.is_file() else None,
-                            timeout=args.timeout, target_name=target.name)
-    except (BoardError, FileNotFoundError) as e:
+        if sim == "msp430sim":
+            if args.eeprom:
+                return _err(f"{target.name}: the image holds its info flash in the HEX itself; "
+                            "there is no EEPROM file")
+            _check_msp430_hex(hexp, target)
+            from ..board.msp430sim import Msp430SimBoard
+            board = Msp430SimBoard(hexp, timeout=args.timeout, target_name=target.name)
+        elif sim == "simavr":
+            from ..board.simavr import SimavrBoard
+            board = SimavrBoard(hexp, mcu=target.board["mcu"], freq=target.clock_hz,
+                                reset_pc=target.board["reset_pc"],
+                                eeprom=eep if eep.is_file() else None,
+                                timeout=args.timeout, target_name=target.name)
+        else:
+            return _err(f"no image simulator for {target.name}")
+    except (BoardError, FileNotFoundError, ValueError) as e:
         return _err(str(e))
     try:
         port = serial.serial_for_url(board.url, baudrate=target.baud, timeout=0.05)
@@ -211,6 +256,20 @@ def cmd_sim(args) -> int:
         return 130
     finally:
         board.close()
+
+
+def _check_msp430_hex(hexp: Path, target) -> None:
+    """An MSP430 image has bytes in main flash and nowhere but flash and info flash."""
+    from intelhex import IntelHex, IntelHexError
+    try:
+        addrs = IntelHex(str(hexp)).addresses()
+    except (IntelHexError, OSError, ValueError) as e:
+        raise ValueError(f"{hexp}: not an Intel HEX file ({e})") from None
+    start = target.flash["start"]
+    info = target.flash.get("info_start", 0x1000)
+    if not addrs or any(not (start <= a < 0x10000 or info <= a < info + 256) for a in addrs):
+        raise ValueError(f"{hexp}: not an image for the {target.name} (bytes outside its "
+                         f"flash {start:#06x}..0xffff); was it built with --target {target.name}?")
 
 
 def add_verbs(sub, common=None) -> None:
@@ -226,8 +285,8 @@ def add_verbs(sub, common=None) -> None:
                     help="only the words reachable from main (and --keep), without their names")
     sp.add_argument("--keep", action="append", metavar="NAME",
                     help="with --strip: keep this word and its name (repeatable)")
-    sp.add_argument("--programmer", default="usbasp", help="avrdude programmer for the "
-                                                           "printed command (default usbasp)")
+    sp.add_argument("--programmer", default=None, help="avrdude programmer (default usbasp) "
+                    "or mspdebug driver (default rf2500) for the printed command")
     sp.add_argument("--no-words", action="store_true", help="no per-word table")
     sp.add_argument("-q", "--quiet", action="store_true", help="only errors and warnings")
     sp.set_defaults(func=cmd_build)
@@ -244,15 +303,19 @@ def add_verbs(sub, common=None) -> None:
     sp.add_argument("--timeout", type=float, default=24 * 3600.0, help=argparse_suppress())
     sp.set_defaults(func=cmd_sim)
 
-    sp = sub.add_parser("flash", help="program a chip with avrdude (image, EEPROM, fuses)")
+    sp = sub.add_parser("flash", help="program a chip: avrdude (image, EEPROM, fuses) or mspdebug (MSP430)")
     sp.add_argument("file", help="prog.hex from jlforth build")
-    sp.add_argument("--programmer", "-c", default="usbasp", help="avrdude -c (default usbasp)")
-    sp.add_argument("--port", "-P", help="avrdude -P (programmer port)")
+    sp.add_argument("--programmer", "-c", default=None,
+                    help="avrdude -c (default usbasp); for the MSP430 the mspdebug driver "
+                         "(default rf2500)")
+    sp.add_argument("--port", "-P", help="avrdude -P / mspdebug -d (programmer port)")
     sp.add_argument("--eeprom", help="EEPROM image (default: prog.eep.hex beside it)")
     sp.add_argument("--target", default="atmega328p", help=f"chip ({', '.join(targets.names())})")
     sp.add_argument("--no-fuses", action="store_true", help="leave the fuses alone")
     sp.add_argument("--avrdude-arg", action="append", metavar="ARG",
                     help="one more avrdude argument (repeatable), e.g. --avrdude-arg=-B10")
+    sp.add_argument("--mspdebug-arg", action="append", metavar="ARG",
+                    help="MSP430: one more mspdebug option before the commands (repeatable)")
     sp.add_argument("-n", "--dry-run", action="store_true", help="print the command only")
     sp.set_defaults(func=cmd_flash)
 

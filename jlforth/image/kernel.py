@@ -101,6 +101,7 @@ class Kernel:
     codegen: int = 1                 # jlf_codegen: 2 = constants compile as literals
     begin_is_target: bool = False    # BEGIN counts as a branch target (no tail call)
     state_addr: int = 0
+    top_name: str = "boot section"   # what follows the dictionary in flash
 
     # -- flash access (unified or byte addresses) ---------------------------
     def cfetch(self, a: int) -> int:

@@ -37,6 +37,7 @@ class Kernel430(Kernel):
     ee_addr: int = 0x1080            # info B: E@ E! EC@ EC!
     ee_size: int = EE_SIZE
     ds_cells: int = DS_CELLS
+    top_name: str = "kernel top part"
 
     def cfetch(self, a: int) -> int:
         a &= 0xFFFF

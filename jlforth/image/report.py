@@ -60,14 +60,14 @@ def report(img: Image, title: str = "") -> list:
     mem.add_column("", justify="right")
     mem.add_row("flash", "", str(flash_total), "")
     mem.add_row("  kernel", str(k.kernel_bytes), "", _pct(k.kernel_bytes, flash_total))
-    gap = (k.dict_start & 0x7FFF) - k.kernel_bytes
+    gap = k.flash_offset(k.dict_start) - k.kernel_bytes
     if gap:
         mem.add_row("  (to the page end)", str(gap), "", "")
     mem.add_row("  program", str(img.program_bytes), str(img.dictionary_space),
                 _pct(img.program_bytes, img.dictionary_space))
     style = "red" if img.free_flash < 0 else "green"
     mem.add_row("  free", f"[{style}]{img.free_flash}[/]", "", _pct(img.free_flash, img.dictionary_space))
-    mem.add_row("  boot section", str(k.boot_bytes), str(boot_size), "")
+    mem.add_row(f"  {k.top_name}", str(k.boot_bytes), str(boot_size), "")
     ram_total = t.ram["size"]
     mem.add_row("RAM", "", str(ram_total), "")
     mem.add_row("  kernel state", str(k.ram_start - k.ram_kernel_start), "", "")
@@ -76,9 +76,13 @@ def report(img: Image, title: str = "") -> list:
     style = "red" if img.free_ram < 0 else "green"
     mem.add_row("  free", f"[{style}]{img.free_ram}[/]", "", _pct(img.free_ram, img.data_space))
     mem.add_row("  stacks, buffers", str(k.ram_end + 1 - k.here_limit), "", "")
-    ee_user = sum(1 for a in img.eeprom if a >= 16)
-    mem.add_row("EEPROM", str(len(img.eeprom) - ee_user) + (f" + {ee_user}" if ee_user else ""),
-                str(t.eeprom["size"]), "")
+    if t.arch == "msp430":        # the pointer record goes to info D, E! data to info B
+        mem.add_row("info flash: pointers", str(len(img.eeprom_record)), "", "")
+        mem.add_row("EEPROM (info B)", str(len(img.eeprom)), str(t.eeprom["size"]), "")
+    else:
+        ee_user = sum(1 for a in img.eeprom if a >= 16)
+        mem.add_row("EEPROM", str(len(img.eeprom) - ee_user) + (f" + {ee_user}" if ee_user else ""),
+                    str(t.eeprom["size"]), "")
 
     words = Table(title="program words", title_justify="left", show_edge=False)
     words.add_column("word")
