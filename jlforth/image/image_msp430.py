@@ -34,6 +34,15 @@ class Image430(Image):
             out[k.ee_addr + a] = b
         return out
 
+    def flash_info(self) -> bytes:
+        """Info flash 0x1000..0x10FF as the image leaves it (0xFF where it
+        writes nothing; segment A, TI's calibration, is never written)."""
+        k = self.kernel
+        out = bytearray(b"\xff" * 4 * INFO_SEG)
+        for a, b in self.info().items():
+            out[a - k.log_addr] = b
+        return bytes(out)
+
     def info_segments(self) -> list[int]:
         """Info segments to erase before programming: the log's two (an old
         log would outvote the image's record) and B when it has EEPROM data."""
