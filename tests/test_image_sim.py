@@ -166,20 +166,27 @@ def upload(kernel, lines, turnkey=None):
         board.close()
 
 
-def boot(kernel, hexp, eep, first=b"\n", settle=1.0, limit=30.0):
+def boot(kernel, hexp, eep, first=b"\n", settle=1.0, limit=60.0, expect=None):
     """Boot an image; returns (board, output after the banner).  The simulated
-    CPU starts on the host's first byte; anything but ESC lets main run."""
+    CPU starts on the host's first byte; anything but ESC lets main run.  The
+    output is complete when it has been quiet for `settle` seconds, or, given
+    the output `expect`ed, once that is there and nothing follows (the MSP430
+    simulator is Python: a long main may be quiet for seconds of wall time)."""
     t = kernel.target
     board = fresh_board(t, hexp, eeprom=eep)
     port = serial.serial_for_url(board.url, baudrate=t.baud, timeout=0.05)
     port.write(first)
+    want = None if expect is None else b" ok\r\n" + expect.encode("latin-1")
     buf, t0, last = b"", time.monotonic(), time.monotonic()
     while time.monotonic() - t0 < limit:
         data = port.read(4096)
         if data:
             buf += data
             last = time.monotonic()
-        elif b"ok\r\n" in buf and time.monotonic() - last > settle:
+        elif b"ok\r\n" in buf and time.monotonic() - last > settle and (
+                want is None or want in buf or len(buf) > len(want) + 200):
+            break
+        elif want is not None and buf.endswith(want) and time.monotonic() - last > 0.3:
             break
     port.close()
     text = buf.decode("latin-1")
@@ -233,7 +240,7 @@ def test_upload_and_build_are_byte_identical_and_the_image_runs(name, kernel, tm
     compare(kernel, img, flash, eeprom)
     assert out == expected
     hexp, eep = img.write(tmp_path / f"{name}.hex")
-    board, text = boot(kernel, hexp, eep)
+    board, text = boot(kernel, hexp, eep, expect=expected)
     board.close()
     assert text == expected
 
@@ -342,7 +349,7 @@ def test_julia_upload_and_build_are_byte_identical_and_the_image_runs(path, kern
     flash, eeprom, out = upload(kernel, lines, img.turnkey_name)
     compare(kernel, img, flash, eeprom)
     hexp, eep = img.write(tmp_path / "prog.hex")
-    board, text = boot(kernel, hexp, eep)
+    board, text = boot(kernel, hexp, eep, expect=out or "")
     board.close()
     assert text == (out or "")
     if path in JULIA:
@@ -352,7 +359,7 @@ def test_julia_upload_and_build_are_byte_identical_and_the_image_runs(path, kern
     if msp430(kernel) and path not in JULIA:
         return                       # (time: the MSP430 simulator is Python)
     hexp, eep = small.write(tmp_path / "small.hex")
-    board, text = boot(kernel, hexp, eep)
+    board, text = boot(kernel, hexp, eep, expect=out or "")
     board.close()
     assert text == (out or "")
 
@@ -371,7 +378,7 @@ def test_fizzbuzz_hex_for_the_launchpad_boots_and_runs(tmp_path):
                         "Buzz" if i % 5 == 0 else str(i)) + "\n" for i in range(1, 21))
     t = targets.get("msp430g2553")
     k = kmod.get(t)
-    board, text = boot(k, hexp, None)
+    board, text = boot(k, hexp, None, expect=expected)
     board.close()
     assert text == expected
 
@@ -383,7 +390,7 @@ def test_stripped_image_is_smaller_and_runs(kernel, tmp_path):
     assert img.program_bytes < full.program_bytes
     assert {w.name for w in img.words if w.header_bytes} == {"main"}
     hexp, eep = img.write(tmp_path / "s.hex")
-    board, text = boot(kernel, hexp, eep)
+    board, text = boot(kernel, hexp, eep, expect=BASICS_OUT)
     try:
         assert text == BASICS_OUT
         link = ForthLink(board.url, baud=T.baud, timeout=30)
@@ -400,7 +407,7 @@ def test_no_main_boots_to_the_prompt_with_the_words(kernel, tmp_path):
     T = kernel.target
     img = build_forth(BASICS, T, kernel=kernel, no_main=True)
     hexp, eep = img.write(tmp_path / "n.hex")
-    board, text = boot(kernel, hexp, eep)
+    board, text = boot(kernel, hexp, eep, expect="")
     try:
         assert text == ""                                # no turnkey word: the prompt
         link = ForthLink(board.url, baud=T.baud, timeout=30)

@@ -79,15 +79,15 @@ class Image430(Image):
 
 
 def info_segments_of(hex_path: Path, target) -> list[int]:
-    """The info segments a HEX file writes (so that they are erased first)."""
+    """The info segments to erase before programming a HEX file: always the
+    pointer log's two (programming replaces the dictionary, so an old log
+    would point into erased flash), and any other the file writes but A."""
     from intelhex import IntelHex
     lo = target.flash.get("info_start", 0x1000)
-    segs = set()
+    segs = {lo, lo + INFO_SEG}
     for a in IntelHex(str(hex_path)).addresses():
         if lo <= a < lo + 4 * INFO_SEG:
             segs.add(a & ~(INFO_SEG - 1))
-    if segs:                   # the pointer log is two segments: clear both
-        segs |= {lo, lo + INFO_SEG}
     segs.discard(lo + 3 * INFO_SEG)     # segment A: TI's calibration, never
     return sorted(segs)
 
