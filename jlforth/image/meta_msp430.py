@@ -27,9 +27,9 @@ from typing import Optional
 
 from .kernel import F_INLINE
 from .kernel_msp430 import OP_CALL, OP_DOCOL, Kernel430
-from .meta import (GHOST, Def, E_BAD_ADDR, E_COMPONLY, E_CONTROL, E_DS_OVER, E_RANGE,
-                   E_UNDEFINED, ForthThrow, MetaCompiler, _kernel_words, lower, NAME_MAX,
-                   T_DEST, s16)
+from .meta import (GHOST, NAME_MAX, T_DEST, Def, E_BAD_ADDR, E_COMPONLY, E_CONTROL, E_DS_OVER,
+                   E_RANGE, E_UNDEFINED, ForthThrow, MetaCompiler, _kernel_words, lower,
+                   store_cell)
 
 LOG_MAGIC = 0x4A46           # flash.S rec_check: the check word's seed
 UNSET = 0xFFFF
@@ -469,7 +469,6 @@ def _align(m):
 
 @word(",")
 def _comma(m):
-    from .meta import store_cell
     _align(m)
     x = m.pop()
     a = m.here
@@ -511,4 +510,4 @@ def _j(m):
     m.push((x + L) & 0xFFFF)
 
 
-__all__ = ["MetaCompiler430", "s16"]
+__all__ = ["MetaCompiler430"]
