@@ -545,6 +545,17 @@ class Block:
             self.emit(op1(ADD if n[0] == "1+" else SUB, ("#", 1), place.dst()))
             self.tokens += 2
             return 3
+        d = place.dst()
+        shift = {"2*": [op1(ADD, d, d)], "u2/": [[0xC312] + op2(0, d)], "2/": [op2(2, d)]}
+        if len(n) >= 2 and n[0] in shift and n[1] == store:
+            self.emit(*shift[n[0]])
+            self.tokens += 2
+            return 3
+        if (len(n) >= 3 and _int(n[0]) in (1, 2, 3, 4) and n[1] in ("lshift", "rshift")
+                and n[2] == store):
+            self.emit(*(shift["2*" if n[1] == "lshift" else "u2/"] * _int(n[0])))
+            self.tokens += 3
+            return 4
         if len(n) >= 3 and n[1] in BINOPS and n[2] == store:
             k = _int(n[0])
             src = None
