@@ -53,7 +53,7 @@ from .. import ir
 from ..check.types import (BOOL, BOTTOM, CHAR, INT8, INT16, NOTHING, UINT8,
                            ArrayType, IntType, JType)
 from ..errors import CompileError, Loc
-from . import avr
+from . import avr, msp430
 
 # ------------------------------------------------------------------ error codes
 
@@ -430,7 +430,8 @@ class ForthBackend:
         # machine code the backend may lay itself (target data, [codegen] in its TOML)
         cg = (getattr(self.target, "raw", None) or {}).get("codegen", {}) if self.target is not None else {}
         self.isa = cg.get("isa") if native else None
-        self.local_regs: List[int] = list(cg.get("local_regs", [])) if self.isa == "avr" else []
+        self.local_regs: List[int] = (list(cg.get("local_regs", []))
+                                           if self.isa in ("avr", "msp430") else [])
 
     # .............................................................. helpers
     def helper(self, name: str) -> str:
@@ -782,7 +783,9 @@ class FuncGen:
         depth = sum(1 for e in self.cs if e.kind == "dest")
         self.acc[o] = self.acc.get(o, 0) + 8 ** min(depth, 6)
         r = self.reg_of.get(o)
-        if r is not None:
+        if r is not None and self.be.isa == "msp430":
+            self.t(msp430.reg_token("!" if store else "@", r))   # compiled by msp430.Native
+        elif r is not None:
             words = avr.store_reg(r) if store else avr.fetch_reg(r)
             self.sem[avr.forth(words)[0]] = ("R!" if store else "R@", r)
             self.raw(words, f"r{r}{'!' if store else '@'}")
@@ -812,6 +815,8 @@ class FuncGen:
             k = min(n, 30)
             out.append(("t", f"ldrop {k}"))
             n -= k
+        if self.be.isa == "msp430":
+            return out + [("t", msp430.reg_token("pop", r)) for r in reversed(self.saved)]
         groups = [[avr.pop(r + 1), avr.pop(r)] for r in reversed(self.saved)]
         out += [("t", x) for x in avr.forth_groups(groups)]
         return out
@@ -824,6 +829,21 @@ class FuncGen:
             out.extend(("t", x) for x in avr.forth_groups(groups))
             groups.clear()
 
+        if self.be.isa == "msp430":
+            out += [("t", msp430.reg_token("push", r)) for r in self.saved]
+            for i in range(self.P):      # the arguments, the top of the data stack first
+                o = self.F - 1 - i
+                if o in self.reg_of:
+                    out.append(("t", msp430.reg_token("!", self.reg_of[o])))
+                else:
+                    out.append(("t", ">r" if o in self.fpos else "drop"))
+            for o in range(self.L):
+                if o in self.reg_of:
+                    out.append(("t", msp430.reg_token("clr", self.reg_of[o])))
+            for o in range(self.L):
+                if o in self.fpos:
+                    out += [("t", "0"), ("t", ">r")]
+            return out
         for r in self.saved:
             groups.append([avr.push(r), avr.push(r + 1)])
         for i in range(self.P):          # the arguments, the top of the data stack first
@@ -915,6 +935,13 @@ class FuncGen:
         if self.cs:
             self.err("internal error: unbalanced control flow in the backend")
         base = len(head) + len(entry)
+        if self.be.isa == "msp430":
+            # machine-code blocks over the whole word: prologue, body, epilogue
+            marks = [(len(entry) + i, ln, st) for i, ln, st in self.line_marks]
+            code, marks = msp430.Native().run(entry + body + tail[:-1], marks)
+            entry, body, tail = [], code, tail[-1:]
+            base = len(head)
+            self.line_marks = marks
         return Chunk("main" if self.is_main else "function", self.name, head + entry + body + tail, f.loc,
                      "top-level code" if self.is_main else
                      f"function {f.src_name}({', '.join(str(t) for t in f.argtypes)})",

@@ -1,0 +1,757 @@
+"""MSP430 machine code laid into direct-threaded colon definitions.
+
+The MSP430G2553 kernel is direct threaded (forth_kernel/msp430/prims.S): a
+colon definition is `call r9` and a list of cells, each an xt; NEXT is
+`mov @IP+, pc`.  A cell may therefore hold the address of machine code that
+sits right after it in the thread: NEXT jumps there with IP pointing at the
+code itself.  The backend lays such blocks with `[ fhere 2 + f, $xxxx f, ... ]`
+(`f,` compiles a cell, identically on the chip and in the host image builder):
+
+    [cell: address of the code] code ... add #len, IP ; mov @IP+, pc
+
+A block runs a stretch of the word's Forth (frame accesses, arithmetic,
+comparisons, memory, the prologue and epilogue) with the operands kept in
+scratch registers instead of on the data stack (`Block`, a small
+stack-caching compiler), and ends by stepping IP over itself.  It may branch
+out in the middle: `if`/`while`/`until` become a `cmp` and a conditional
+jump over a stub `mov off(IP), IP ; mov @IP+, pc` whose cell (`off`) is an
+ordinary branch cell of the thread: laid erased with the kernel's IF tag
+(`fhere -1 f, 20306`) so that THEN / REPEAT resolve it, or filled with the
+destination BEGIN left (`drop f,`) for REPEAT / UNTIL.
+
+Registers (forth_kernel/msp430/macros.inc): IP r4, PSP r5, TOS r6, DOCOL r9
+and CTRAMP r10 are the kernel's; r11-r15 are scratch (primitives and C
+clobber them), free inside a block.  r7/r8 (LY/LL) hold the innermost DO
+loop, which the backend never uses: every kernel word that opens a DO loop
+saves and restores them, CATCH saves them in its frame and THROW restores
+them, C keeps them (callee-saved in the EABI) and the interrupt handlers do
+not touch them.  So a Julia word may keep its two most used cells there
+(`local_regs` in the target's [codegen] table), pushing them on entry and
+popping them at every exit, as the AVR code does with its register pairs.
+"""
+from __future__ import annotations
+
+import re
+from typing import List, Optional
+
+T_ORIG = 0x4F52          # the kernels' control-flow tag of an IF (forth_kernel/common/interp.c)
+IP, PSP, TOS, SP, PC, SR, CG = 4, 5, 6, 1, 0, 2, 3
+SCRATCH = [15, 14, 13, 12, 11]
+
+# ------------------------------------------------------------------ encoder
+# operands: ('r', n) register, ('x', n, off) indexed, ('@', n), ('@+', n),
+# ('#', k) immediate, ('&', a) absolute
+
+MOV, ADD, ADDC, SUBC, SUB, CMP, DADD, BIT, BIC, BIS, XOR, AND = range(4, 16)
+JNE, JEQ, JLO, JHS, JN, JGE, JL, JMP = range(8)
+CC = {"eq": JEQ, "ne": JNE, "lo": JLO, "hs": JHS, "l": JL, "ge": JGE}
+NEG = {"eq": "ne", "ne": "eq", "lo": "hs", "hs": "lo", "l": "ge", "ge": "l"}
+NEXT = [0x4430]                                   # mov @IP+, pc
+
+
+def _src(o):
+    k = o[0]
+    if k == "r":
+        return o[1], 0, []
+    if k == "x":
+        return o[1], 1, [o[2] & 0xFFFF]
+    if k == "@":
+        return o[1], 2, []
+    if k == "@+":
+        return o[1], 3, []
+    if k == "&":
+        return SR, 1, [o[1] & 0xFFFF]
+    if k == "#L":                                       # always the extension word
+        return PC, 3, [o[1] & 0xFFFF]
+    if k == "#":
+        v = o[1] & 0xFFFF
+        cg = {0: (CG, 0), 1: (CG, 1), 2: (CG, 2), 0xFFFF: (CG, 3), 4: (SR, 2), 8: (SR, 3)}
+        if v in cg:
+            return cg[v] + ([],)
+        return PC, 3, [v]
+    raise ValueError(o)
+
+
+def _dst(o):
+    k = o[0]
+    if k == "r":
+        return o[1], 0, []
+    if k == "x":
+        return o[1], 1, [o[2] & 0xFFFF]
+    if k == "&":
+        return SR, 1, [o[1] & 0xFFFF]
+    raise ValueError(o)
+
+
+def op1(opc: int, src, dst, byte: bool = False) -> List[int]:
+    """A double-operand instruction `opc src, dst`."""
+    sr, as_, sx = _src(src)
+    dr, ad, dx = _dst(dst)
+    return [(opc << 12) | (sr << 8) | (ad << 7) | (int(byte) << 6) | (as_ << 4) | dr] + sx + dx
+
+
+def op2(opc: int, o, byte: bool = False) -> List[int]:
+    """A single-operand instruction: rrc 0, swpb 1, rra 2, sxt 3, push 4."""
+    r, as_, x = _src(o)
+    return [0x1000 | (opc << 7) | (int(byte) << 6) | (as_ << 4) | r] + x
+
+
+def jump(cond: int, words: int) -> int:
+    """`j<cond>` over `words` words after it."""
+    return 0x2000 | (cond << 10) | (words & 0x3FF)
+
+
+def R(n):
+    return ("r", n)
+
+
+PUSHT = [0x8325, 0x4685, 0x0000]         # decd PSP ; mov TOS, 0(PSP)
+POPT = op1(MOV, ("@+", PSP), R(TOS))    # mov @PSP+, TOS
+assert PUSHT[:2] == op1(SUB, ("#", 2), R(PSP)) + op1(MOV, R(TOS), ("x", PSP, 0))[:1]
+
+
+# ------------------------------------------------------------------ operands
+class Opd:
+    """A value of the virtual stack: imm k, loc (frame cell at off(sp)), reg
+    (a register local), tmp (a scratch register), ind (the cell the scratch
+    register r points to), abs (the cell at address k), cond (a comparison
+    not yet made: left, right, condition)."""
+    __slots__ = ("kind", "v", "a", "b", "cc")
+
+    def __init__(self, kind, v=None, a=None, b=None, cc=None):
+        self.kind, self.v, self.a, self.b, self.cc = kind, v, a, b, cc
+
+    def src(self):
+        k = self.kind
+        if k == "imm":
+            return ("#", self.v)
+        if k == "loc":
+            return ("x", SP, self.v)
+        if k in ("reg", "tmp"):
+            return ("r", self.v)
+        if k == "ind":
+            return ("@", self.v)
+        if k == "abs":
+            return ("&", self.v)
+        raise ValueError(k)
+
+    def dst(self):
+        k = self.kind
+        if k == "loc":
+            return ("x", SP, self.v)
+        if k in ("reg", "tmp"):
+            return ("r", self.v)
+        if k == "ind":
+            return ("x", self.v, 0)
+        if k == "abs":
+            return ("&", self.v)
+        raise ValueError(k)
+
+    def tmps(self):
+        if self.kind in ("tmp", "ind"):
+            return [self.v]
+        if self.kind == "cond":
+            return self.a.tmps() + self.b.tmps()
+        return []
+
+
+class _Cannot(Exception):
+    pass
+
+
+def _int(tok: str) -> Optional[int]:
+    t = tok.lower()
+    try:
+        if t.startswith("$"):
+            return int(t[1:], 16) & 0xFFFF
+        if re.fullmatch(r"-?\d+", t):
+            v = int(t)
+            if -32768 <= v <= 65535:
+                return v & 0xFFFF
+    except ValueError:
+        pass
+    return None
+
+
+BINOPS = {"+": ADD, "-": SUB, "and": AND, "or": BIS, "xor": XOR}
+COMMUTATIVE = {"+", "and", "or", "xor"}
+CMPS = {"=": (False, "eq"), "<>": (False, "ne"), "<": (False, "l"), ">": (True, "l"),
+        "u<": (False, "lo"), "u>": (True, "lo")}
+RE_REG = re.compile(r"^<(push|pop|clr) r(\d+)>$")
+RE_RACC = re.compile(r"^r(\d+)([@!])$")
+
+
+def reg_token(kind: str, r: int) -> str:
+    """The token the backend writes for a register local (always compiled here)."""
+    return {"@": f"r{r}@", "!": f"r{r}!"}.get(kind) or f"<{kind} r{r}>"
+
+
+def is_reg_token(tok: str) -> bool:
+    return bool(RE_REG.match(tok) or RE_RACC.match(tok))
+
+
+class Block:
+    """One block of machine code: a stack-caching compiler over Forth tokens."""
+
+    def __init__(self):
+        self.code: list = []      # ints (code words) and ('forth', text) cells laid by Forth text
+        self.vs: List[Opd] = []   # the virtual stack above the real one (TOS, PSP)
+        self.free = list(SCRATCH)
+        self.tokens = 0
+        self.must = False         # holds a register-local access: never given back as Forth
+        self.branches = 0
+
+    # ............................................................ emission
+    def emit(self, *words):
+        for w in words:
+            if isinstance(w, list):
+                self.code.extend(w)
+            else:
+                self.code.append(w)
+
+    def words(self) -> int:
+        return len(self.code)
+
+    def alloc(self) -> int:
+        if not self.free:
+            raise _Cannot("no scratch register")
+        return self.free.pop()
+
+    def release(self, o: Opd):
+        for r in o.tmps():
+            if r not in self.free:
+                self.free.append(r)
+
+    # ............................................................ operands
+    def to_tmp(self, o: Opd) -> Opd:
+        """o as a value in a scratch register (that this operand owns)."""
+        if o.kind == "tmp":
+            return o
+        if o.kind == "ind":
+            self.emit(op1(MOV, ("@", o.v), R(o.v)))
+            return Opd("tmp", o.v)
+        if o.kind == "cond":
+            t = self.alloc()
+            self.cmp(o)
+            self.release(o)
+            if t in self.free:
+                self.free.remove(t)
+            self.emit(op1(MOV, ("#", -1), R(t)), jump(CC[o.cc], 1), op1(MOV, ("#", 0), R(t)))
+            return Opd("tmp", t)
+        t = self.alloc()
+        self.emit(op1(MOV, o.src(), R(t)))
+        return Opd("tmp", t)
+
+    def materialize(self, o: Opd):
+        """Push o onto the real stack."""
+        if o.kind == "cond":
+            self.cmp(o)
+            self.release(o)
+            self.emit(PUSHT, op1(MOV, ("#", -1), R(TOS)), jump(CC[o.cc], 1), op1(MOV, ("#", 0), R(TOS)))
+            return
+        self.emit(PUSHT, op1(MOV, o.src(), R(TOS)))
+        self.release(o)
+
+    def flush(self):
+        for o in self.vs:
+            self.materialize(o)
+        self.vs = []
+
+    def pop(self) -> Opd:
+        if self.vs:
+            return self.vs.pop()
+        t = self.alloc()
+        self.emit(op1(MOV, R(TOS), R(t)), POPT)
+        return Opd("tmp", t)
+
+    def need(self, n: int):
+        """Room for n new scratch registers: spill the virtual stack if short."""
+        if len(self.free) < n:
+            self.flush()
+        if len(self.free) < n:
+            raise _Cannot("no scratch register")
+
+    def hazard(self, pred):
+        """Read now the pending values a store is about to change."""
+        def fix(o):
+            if o.kind == "cond":
+                o.a, o.b = fix(o.a), fix(o.b)
+                return o
+            return self.to_tmp(o) if pred(o) else o
+        self.vs = [fix(o) for o in self.vs]
+
+    def shift_locs(self, d: int):
+        def fix(o):
+            if o.kind == "loc":
+                o.v += d
+            elif o.kind == "cond":
+                fix(o.a)
+                fix(o.b)
+        for o in self.vs:
+            fix(o)
+
+    def cmp(self, o: Opd):
+        """Set the flags for o (a cond): `cmp right, left`."""
+        a, b = o.a, o.b
+        if a.kind == "imm":
+            if o.cc in ("eq", "ne") and b.kind != "imm":
+                a, b = b, a
+            else:
+                a = self.to_tmp(a)
+        if a.kind == "ind":
+            a = self.to_tmp(a)
+        o.a, o.b = a, b
+        self.emit(op1(CMP, b.src(), a.dst()))
+
+    # ............................................................ tokens
+    def token(self, tok: str, nxt: List[str]) -> int:
+        """Compile tok (nxt: the tokens after it); returns how many tokens were
+        used, or raises _Cannot (nothing emitted then)."""
+        t = tok.lower()
+        v = _int(t)
+        vs = self.vs
+        self.need(2)
+        if v is not None:
+            vs.append(Opd("imm", v))
+            return 1
+        m = re.fullmatch(r"l([@!]) (\d+)", t)
+        if m or RE_RACC.match(t):
+            if m:
+                store, place = m.group(1) == "!", Opd("loc", 2 * int(m.group(2)))
+            else:
+                mm = RE_RACC.match(t)
+                store, place = mm.group(2) == "!", Opd("reg", int(mm.group(1)))
+                self.must = True
+            if not store:
+                n = self.update_in_place(place, nxt)
+                if n:
+                    return n
+                vs.append(place)
+                return 1
+            if not vs:
+                self.emit(op1(MOV, R(TOS), place.dst()), POPT)
+                return 1
+            x = self.pop()
+            if x.kind == "cond":
+                x = self.to_tmp(x)
+            self.hazard(lambda o: o.kind == place.kind and o.v == place.v)
+            self.emit(op1(MOV, x.src(), place.dst()))
+            self.release(x)
+            return 1
+        m = RE_REG.match(t)
+        if m:
+            self.must = True
+            kind, r = m.group(1), int(m.group(2))
+            self.hazard(lambda o: o.kind == "loc" or (o.kind == "reg" and o.v == r))
+            if kind == "push":
+                self.emit(op2(4, R(r)))
+                self.shift_locs(2)
+            elif kind == "pop":
+                self.emit(op1(MOV, ("@+", SP), R(r)))
+                self.shift_locs(-2)
+            else:
+                self.emit(op1(MOV, ("#", 0), R(r)))
+            return 1
+        if t in BINOPS:
+            b = self.pop()
+            a = self.pop() if vs else None
+            if a is None:                                # a is the real TOS
+                if b.kind == "cond":
+                    b = self.to_tmp(b)
+                self.emit(op1(BINOPS[t], b.src(), R(TOS)))
+                self.release(b)
+                return 1
+            if a.kind == "imm" and b.kind == "imm":
+                f = {"+": lambda x, y: x + y, "-": lambda x, y: x - y, "and": lambda x, y: x & y,
+                     "or": lambda x, y: x | y, "xor": lambda x, y: x ^ y}[t]
+                vs.append(Opd("imm", f(a.v, b.v) & 0xFFFF))
+                return 1
+            if b.kind == "cond":
+                b = self.to_tmp(b)
+            if t in COMMUTATIVE and b.kind == "tmp" and a.kind != "tmp":
+                a, b = b, a
+            a = self.to_tmp(a)
+            self.emit(op1(BINOPS[t], b.src(), R(a.v)))
+            self.release(b)
+            vs.append(a)
+            return 1
+        if t in ("1+", "1-", "2*", "2/", "u2/", "negate", "invert", "cells", "cell+", "char+"):
+            ops = {"1+": [(ADD, 1)], "1-": [(SUB, 1)], "cell+": [(ADD, 2)], "char+": [(ADD, 1)]}
+            if vs and vs[-1].kind == "imm":
+                k = vs[-1].v
+                k = {"1+": k + 1, "1-": k - 1, "2*": k * 2, "cells": k * 2, "cell+": k + 2, "char+": k + 1,
+                     "negate": -k, "invert": ~k, "2/": (k - 0x10000 if k & 0x8000 else k) >> 1,
+                     "u2/": k >> 1}[t]
+                vs[-1] = Opd("imm", k & 0xFFFF)
+                return 1
+            if vs:
+                o = self.to_tmp(vs.pop())
+                vs.append(o)
+                d = R(o.v)
+            else:
+                d = R(TOS)
+            if t in ops:
+                for opc, k in ops[t]:
+                    self.emit(op1(opc, ("#", k), d))
+            elif t in ("2*", "cells"):
+                self.emit(op1(ADD, d, d))
+            elif t == "2/":
+                self.emit(op2(2, d))
+            elif t == "u2/":
+                self.emit(0xC312, op2(0, d))                    # clrc ; rrc
+            elif t == "negate":
+                self.emit(op1(XOR, ("#", -1), d), op1(ADD, ("#", 1), d))
+            else:
+                self.emit(op1(XOR, ("#", -1), d))
+            return 1
+        if t in ("lshift", "rshift") and vs and vs[-1].kind == "imm" and vs[-1].v in (1, 2, 3, 4, 8):
+            k = vs.pop().v
+            if vs:
+                o = self.to_tmp(vs.pop())
+                vs.append(o)
+                d = R(o.v)
+            else:
+                d = R(TOS)
+            if k == 8:
+                self.emit(op2(1, d))                             # swpb
+                self.emit(op1(AND, ("#", 0xFF00), d) if t == "lshift" else op1(MOV, d, d, byte=True))
+            else:
+                for _ in range(k):
+                    self.emit(op1(ADD, d, d) if t == "lshift" else [0xC312] + op2(0, d))
+            return 1
+        if t in ("@", "c@"):
+            if not vs:
+                self.emit(op1(MOV, ("@", TOS), R(TOS), byte=(t == "c@")))
+                return 1
+            a = vs.pop()
+            if a.kind == "imm":
+                o = Opd("abs", a.v)
+            else:
+                a = self.to_tmp(a)
+                o = Opd("ind", a.v)
+            if t == "c@":
+                r = o.v if o.kind == "ind" else self.alloc()
+                self.emit(op1(MOV, o.src(), R(r), byte=True))
+                o = Opd("tmp", r)
+            vs.append(o)
+            return 1
+        if t in ("!", "c!"):
+            a = self.pop()
+            x = self.pop()
+            if a.kind == "imm":
+                d = Opd("abs", a.v)
+            else:
+                a = self.to_tmp(a)
+                d = Opd("ind", a.v)
+            if x.kind == "cond":
+                x = self.to_tmp(x)
+            self.hazard(lambda o: o.kind in ("ind", "abs"))
+            self.emit(op1(MOV, x.src(), d.dst(), byte=(t == "c!")))
+            self.release(x)
+            self.release(d)
+            return 1
+        if t in CMPS or t in ("0=", "0<>", "0<", "d0="):
+            if t == "d0=":
+                if not (vs and vs[-1].kind == "imm" and vs[-1].v == 0):
+                    raise _Cannot(t)
+                vs.pop()
+                t = "0="
+            if t in ("0=", "0<>") and vs and vs[-1].kind == "cond":
+                if t == "0=":
+                    vs[-1].cc = NEG[vs[-1].cc]
+                return 1
+            if t in ("0=", "0<>", "0<"):
+                a = self.pop()
+                b = Opd("imm", 0)
+                cc = {"0=": "eq", "0<>": "ne", "0<": "l"}[t]
+            else:
+                b = self.pop()
+                a = self.pop()
+                swap, cc = CMPS[t]
+                if swap:
+                    a, b = b, a
+            for o in (a, b):
+                if o.kind == "cond":
+                    raise _Cannot("flag compared")
+            vs.append(Opd("cond", a=a, b=b, cc=cc))
+            return 1
+        if t in ("dup", "drop", "swap", "over", "nip", "-rot", "rot"):
+            n = {"dup": 1, "drop": 1, "swap": 2, "over": 2, "nip": 2, "-rot": 3, "rot": 3}[t]
+            if t == "drop" and not vs:
+                self.emit(POPT)
+                return 1
+            if t == "dup" and not vs:
+                self.emit(PUSHT)
+                return 1
+            if len(vs) < n:
+                raise _Cannot(t)
+            if t == "dup":
+                o = vs[-1]
+                if o.kind in ("tmp", "ind", "cond"):
+                    o = self.to_tmp(vs.pop())
+                    vs.append(o)
+                    t2 = self.alloc()
+                    self.emit(op1(MOV, R(o.v), R(t2)))
+                    vs.append(Opd("tmp", t2))
+                else:
+                    vs.append(Opd(o.kind, o.v))
+            elif t == "drop":
+                self.release(vs.pop())
+            elif t == "swap":
+                vs[-1], vs[-2] = vs[-2], vs[-1]
+            elif t == "nip":
+                self.release(vs.pop(-2))
+            elif t == "over":
+                o = vs[-2]
+                if o.kind in ("tmp", "ind", "cond"):
+                    o = self.to_tmp(o)
+                    vs[-2] = o
+                    t2 = self.alloc()
+                    self.emit(op1(MOV, R(o.v), R(t2)))
+                    vs.append(Opd("tmp", t2))
+                else:
+                    vs.append(Opd(o.kind, o.v))
+            elif t == "-rot":
+                vs[-3:] = [vs[-1], vs[-3], vs[-2]]
+            else:
+                vs[-3:] = [vs[-2], vs[-1], vs[-3]]
+            return 1
+        if t == ">r":
+            if not vs:
+                self.emit(op2(4, R(TOS)), POPT)
+                self.shift_locs(2)
+                return 1
+            x = self.pop()
+            if x.kind in ("loc", "cond", "ind"):
+                x = self.to_tmp(x)
+            self.emit(op2(4, x.src()))
+            self.release(x)
+            self.shift_locs(2)
+            return 1
+        m = re.fullmatch(r"ldrop (\d+)", t)
+        if m:
+            k = 2 * int(m.group(1))
+            self.hazard(lambda o: o.kind == "loc")
+            self.emit(op1(ADD, ("#", k), R(SP)))
+            self.shift_locs(-k)
+            return 1
+        raise _Cannot(t)
+
+    def update_in_place(self, place: Opd, nxt: List[str]) -> int:
+        """`P 1+ P!`, `P k + P!`, `P Q op P!`, `x P op P!`: one instruction on P."""
+        store = ("l! %d" % (place.v // 2)) if place.kind == "loc" else f"r{place.v}!"
+        n = [x.lower() for x in nxt[:3]]
+        if len(n) >= 2 and n[0] in ("1+", "1-") and n[1] == store:
+            self.emit(op1(ADD if n[0] == "1+" else SUB, ("#", 1), place.dst()))
+            self.tokens += 2
+            return 3
+        d = place.dst()
+        shift = {"2*": [op1(ADD, d, d)], "u2/": [[0xC312] + op2(0, d)], "2/": [op2(2, d)]}
+        if len(n) >= 2 and n[0] in shift and n[1] == store:
+            self.emit(*shift[n[0]])
+            self.tokens += 2
+            return 3
+        if (len(n) >= 3 and _int(n[0]) in (1, 2, 3, 4) and n[1] in ("lshift", "rshift")
+                and n[2] == store):
+            self.emit(*(shift["2*" if n[1] == "lshift" else "u2/"] * _int(n[0])))
+            self.tokens += 3
+            return 4
+        if len(n) >= 3 and n[1] in BINOPS and n[2] == store:
+            k = _int(n[0])
+            src = None
+            if k is not None:
+                src = ("#", k)
+            else:
+                m = re.fullmatch(r"l@ (\d+)", n[0])
+                mm = RE_RACC.match(n[0])
+                if m:
+                    src = ("x", SP, 2 * int(m.group(1)))
+                elif mm and mm.group(2) == "@":
+                    src = ("r", int(mm.group(1)))
+            if src is not None:
+                if self.vs_reads(place):
+                    return 0
+                self.emit(op1(BINOPS[n[1]], src, place.dst()))
+                self.tokens += 3
+                return 4
+        if len(n) >= 2 and n[0] in COMMUTATIVE and n[1] == store:
+            if self.vs_reads(place):
+                return 0
+            x = self.pop()
+            if x.kind == "cond":
+                x = self.to_tmp(x)
+            self.emit(op1(BINOPS[n[0]], x.src(), place.dst()))
+            self.release(x)
+            self.tokens += 2
+            return 3
+        return 0
+
+    def vs_reads(self, place: Opd) -> bool:
+        def reads(o):
+            if o.kind == "cond":
+                return reads(o.a) or reads(o.b)
+            return o.kind == place.kind and o.v == place.v
+        return any(reads(o) for o in self.vs)
+
+    # ............................................................ branches
+    def branch(self, word: str):
+        """if / while / until on the flag on top: continue in the block when
+        it is true; else to the cell after the stub."""
+        c = self.pop()
+        if c.kind != "cond":
+            c = Opd("cond", a=c, b=Opd("imm", 0), cc="ne")
+        self.flush()
+        self.cmp(c)
+        self.release(c)
+        self.emit(jump(CC[c.cc], 4))
+        self.stub("drop f," if word == "until" else f"fhere -1 f, {T_ORIG}" + (" 2swap" if word == "while" else ""))
+        self.branches += 1
+
+    def stub(self, cell: str):
+        """mov off(IP), IP ; mov @IP+, pc ; the cell (laid by `cell`)."""
+        off = 2 * (self.words() + 3)
+        self.emit(op1(MOV, ("x", IP, off), R(IP)), NEXT)
+        self.code.append(("forth", cell))
+
+    def close(self) -> None:
+        """Step IP over the block and dispatch."""
+        self.flush()
+        n = self.words()
+        if 2 * (n + 2) in (2, 4, 8):
+            self.emit(op1(ADD, ("#", 2 * (n + 2)), R(IP)))
+        else:
+            self.emit(op1(ADD, ("#L", 2 * (n + 3)), R(IP)))
+        self.emit(NEXT)
+
+    def items(self, first: bool = False, per_item: int = 7) -> List[str]:
+        """The Forth text that lays the block: `[ fhere 2 + f, $xxxx f, ... ]`.
+        first: the block opens the definition, whose code field (CALL r9) the
+        kernel lays only before the first compiled reference: `begin` lays it
+        (and pushes a destination, dropped again)."""
+        out, cur, n = [], ["fhere 2 + f,"], 1
+        if first:
+            out, cur = ["begin"], ["2drop fhere 2 + f,"]
+        for w in self.code:
+            s = f"${w:04x} f," if isinstance(w, int) else w[1]
+            size = 1 if isinstance(w, int) else 3
+            if n + size > per_item:
+                out.append("[ " + " ".join(cur) + " ]")
+                cur, n = [], 0
+            cur.append(s)
+            n += size
+        out.append("[ " + " ".join(cur) + " ]")
+        return out
+
+
+#: words that end a block and stay Forth: they run at compile time or are calls
+ENDERS = {"then", "begin"}
+
+
+class Native:
+    """Rewrites one word's items: stretches of Forth it can compile become blocks."""
+
+    def __init__(self, min_tokens: int = 2):
+        self.min_tokens = min_tokens
+
+    def run(self, items: list, marks: list):
+        new: list = []
+        where = {}
+        i = 0
+        n = len(items)
+        tok_idx = [k for k, it in enumerate(items) if it[0] == "t"]
+        tok_pos = {k: q for q, k in enumerate(tok_idx)}
+        while i < n:
+            kind, val = items[i]
+            if kind != "t":
+                where[i] = len(new)
+                new.append(items[i])
+                i += 1
+                continue
+            # a block from here: as many tokens as it can take
+            start = len(new)
+            blk = Block()
+            j = i
+            pend_nl: list = []
+            consumed: List[int] = []       # item indices used by the block
+            end_tokens: List[str] = []
+            ended = False
+            while j < n:
+                kind, val = items[j]
+                if kind != "t":
+                    consumed.append(j)
+                    if kind == "nl":
+                        pend_nl.append(items[j])
+                    j += 1
+                    continue
+                t = val.lower()
+                following = [items[k][1] for k in tok_idx[tok_pos[j] + 1:tok_pos[j] + 5]]
+                if t in ("if", "while", "until"):
+                    if not blk.vs and blk.tokens == 0:
+                        break
+                    try:
+                        saved = (list(blk.code), [Opd(o.kind, o.v, o.a, o.b, o.cc) for o in blk.vs], list(blk.free))
+                        blk.branch(t)
+                    except _Cannot:
+                        blk.code, blk.vs, blk.free = saved
+                        break
+                    blk.tokens += 1
+                    consumed.append(j)
+                    j += 1
+                    continue
+                if t in ("repeat", "else", "exit") and blk.tokens:
+                    blk.flush()
+                    if t == "exit":
+                        blk.emit(op1(MOV, ("@+", SP), R(IP)), NEXT)
+                    else:
+                        blk.stub("drop f," if t == "repeat" else f"fhere -1 f, {T_ORIG} 2swap")
+                        end_tokens = ["then"]
+                    blk.tokens += 1
+                    blk.branches += 1
+                    consumed.append(j)
+                    j += 1
+                    ended = True
+                    break
+                if t in ENDERS:
+                    break
+                snap = (list(blk.code), [Opd(o.kind, o.v, o.a, o.b, o.cc) for o in blk.vs], list(blk.free),
+                        blk.tokens)
+                try:
+                    used = blk.token(val, following)
+                except _Cannot:
+                    blk.code, blk.vs, blk.free, blk.tokens = snap
+                    if is_reg_token(t):
+                        raise AssertionError(f"register token {t} not compiled")
+                    break
+                blk.tokens += 1
+                # the tokens (and the items between them) it used
+                k = 1
+                consumed.append(j)
+                j += 1
+                while k < used:
+                    if items[j][0] == "t":
+                        k += 1
+                    consumed.append(j)
+                    if items[j][0] == "nl":
+                        pend_nl.append(items[j])
+                    j += 1
+            # trailing non-token items are not part of the block
+            while consumed and items[consumed[-1]][0] != "t":
+                consumed.pop()
+                pend_nl = [x for x in pend_nl]
+            if not consumed or (blk.tokens < self.min_tokens and not blk.must and not blk.branches):
+                where[i] = len(new)
+                new.append(items[i])
+                i += 1
+                continue
+            last = consumed[-1]
+            if not ended:
+                blk.close()
+            new.extend(("t", x) for x in blk.items(first=(i == tok_idx[0])))
+            new.extend(("t", x) for x in end_tokens)
+            for q in range(i, last + 1):
+                where[q] = start
+            new.extend(items[q] for q in range(i, last + 1) if items[q][0] == "nl")
+            i = last + 1
+        where[n] = len(new)
+        marks = [(where[ix], ln, st) for ix, ln, st in marks]
+        return new, marks

@@ -1,0 +1,277 @@
+"""The MSP430 machine code the backend lays itself (jlforth/backend/msp430.py):
+blocks of code inside the direct-threaded definitions, compare-and-branch,
+locals in r7/r8, run on the simulated LaunchPad.
+
+Each program runs twice, as the portable code (`native=False`: plain Forth,
+every local in the return-stack frame) and as the real build; both must print
+what Julia prints (computed here in Python).  Each test also checks that the
+rules it is about fired in the real build.  The programs are few and small:
+the MSP430 simulator is Python."""
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+
+from jlforth import targets
+from jlforth.backend.forth import compile_source
+from jlforth.board.open import open_board
+from jlforth.loader.link import ForthLink
+from jlforth.run import run_entry, upload
+
+TARGET = targets.get("msp430g2553")
+
+
+@pytest.fixture(scope="module")
+def link(tmp_path_factory):
+    board = open_board(TARGET, state_dir=tmp_path_factory.mktemp("board"), timeout=300)
+    lk = ForthLink(board.url, baud=TARGET.baud, timeout=60)
+    lk.sync()
+    yield lk
+    lk.close()
+    board.close()
+
+
+def run_both(link, src: str):
+    """(portable output, native output, native Forth text, native error or None)."""
+    outs, errs = [], []
+    text = ""
+    for native in (False, True):
+        fp = compile_source(src, "t.jl", TARGET, native=native)
+        if not native:
+            assert "f," not in "\n".join(line for line, c in fp.upload_lines() if c.kind == "function")
+        err = upload(link, fp, "t.jl")
+        assert err is None, err.format()
+        out = io.StringIO()
+        err = run_entry(link, fp, "t.jl", out, idle_timeout=120)
+        outs.append(out.getvalue())
+        errs.append(None if err is None else err.format())
+        if native:
+            text = fp.text()
+    assert errs[0] == errs[1]
+    return outs[0], outs[1], text, errs[1]
+
+
+def word(text: str, name: str) -> str:
+    w = text[text.index(": " + name):]
+    return w[:w.index(";\n")]
+
+
+S16 = [-32768, -32767, -2, -1, 0, 1, 2, 255, 256, 32766, 32767]
+U16 = [0, 1, 2, 255, 256, 32767, 32768, 65534, 65535]
+OPS = [("==", lambda a, b: a == b), ("!=", lambda a, b: a != b), ("<", lambda a, b: a < b),
+       (">", lambda a, b: a > b), ("<=", lambda a, b: a <= b), (">=", lambda a, b: a >= b)]
+
+
+def cmp_function(name, T, left, right, params):
+    body = [f"function {name}({params})", f"    m = {T}(0)"]
+    for k, (op, _) in enumerate(OPS):
+        body += [f"    if {left} {op} {right}", f"        m |= {T}({1 << k})", "    end"]
+    return "\n".join(body + ["    return m", "end", ""])
+
+
+def mask(a, b):
+    return sum(1 << k for k, (_, f) in enumerate(OPS) if f(a, b))
+
+
+@pytest.mark.parametrize("T,values", [("Int16", S16), ("UInt16", U16)])
+def test_compare_and_branch(link, T, values):
+    """Registers against registers, frame cells (a third and fourth argument:
+    r7/r8 are taken), literals (constant-generator ones and others) and
+    computed operands, signed and unsigned."""
+    lits = [values[0], 0, 255, values[-1]]
+    src = [cmp_function("rr", T, "a", "b", f"a::{T}, b::{T}"),
+           cmp_function("ff", T, "c", "d", f"a::{T}, b::{T}, c::{T}, d::{T}"),
+           cmp_function("tt", T, "(a ⊻ z)", "(b ⊻ z)", f"a::{T}, b::{T}, z::{T}")]
+    for i, v in enumerate(lits):
+        src.append(cmp_function(f"rl{i}", T, "a", f"{T}({v})", f"a::{T}"))
+        src.append(cmp_function(f"lr{i}", T, f"{T}({v})", "(a ⊻ z)", f"a::{T}, z::{T}"))
+    vs = ", ".join(f"{T}({v})" for v in values)
+    src += [f"vs = {T}[{vs}]", "for a in vs", "    for b in vs",
+            f"        print(rr(a, b), ' ', ff(a, a, a, b), ' ', tt(a, b, {T}(0)), ' ')", "    end"]
+    src += [f"    print(rl{i}(a), ' ', lr{i}(a, {T}(0)), ' ')" for i in range(len(lits))]
+    src += ["end", "println()"]
+    want = []
+    for a in values:
+        for b in values:
+            want += [mask(a, b)] * 3
+        for v in lits:
+            want += [mask(a, v), mask(v, a)]
+    want_text = " ".join(map(str, want)) + " \n"
+    portable, native, text, _ = run_both(link, "\n".join(src) + "\n")
+    assert portable == want_text
+    assert native == want_text
+    rr = word(text, "rr(")
+    assert "$1207 f," in rr and "$1208 f," in rr          # push r7, push r8: a and b in registers
+    flat = rr.replace(" ] [ ", " ").replace("\n", " ")
+    assert re.search(r"\$9[0-9a-f]{3} f, +(\$0000 f, +)?\$(38|34|28|2c)04 f,", flat)  # cmp; jl/jge/jlo/jhs
+    assert "fhere -1 f, 20306" in rr                       # the branch cell THEN resolves
+    for w in ("<", ">", "=", "<>", "u<", "u>"):            # every comparison fused
+        assert f" {w} if" not in text
+
+
+def test_loops_arrays_recursion_and_updates(link):
+    src = """
+v = zeros(Int16, 24)
+bs = zeros(UInt8, 16)
+
+function fill!(v, n::Int16)
+    x = UInt16(7)
+    for i in 1:n
+        x = x * UInt16(75) + UInt16(74)
+        @inbounds v[i] = (x >> 3) % Int16
+    end
+end
+
+function sort!(v, n::Int16)
+    for i in 1:n - 1
+        for j in 1:n - i
+            @inbounds a = v[j]
+            @inbounds b = v[j + 1]
+            if a > b
+                @inbounds v[j] = b
+                @inbounds v[j + 1] = a
+            end
+        end
+    end
+end
+
+function bytes!(bs, n::Int16)
+    k = 0x00
+    for i in 1:n
+        k = (k << 1) ⊻ UInt8(i)
+        bs[i] = k
+    end
+    s = UInt16(0)
+    for i in 1:n
+        s += UInt16(bs[i]) << 8 | UInt16(bs[i]) >> 2
+    end
+    return s
+end
+
+function isqrt16(n::UInt16)
+    r = 0x0000
+    bit = 0x4000
+    while bit > n
+        bit >>= 2
+    end
+    while bit != 0x0000
+        if n >= r + bit
+            n -= r + bit
+            r = (r >> 1) + bit
+        else
+            r >>= 1
+        end
+        bit >>= 2
+    end
+    return r
+end
+
+function steps(n::Int16)
+    k = Int16(0)
+    while n != Int16(1)
+        n = (n & Int16(1)) != Int16(0) ? Int16(3) * n + Int16(1) : n ÷ Int16(2)
+        k += Int16(1)
+    end
+    return k
+end
+
+fib(n::Int16) = n < Int16(2) ? n : fib(n - Int16(1)) + fib(n - Int16(2))
+
+function mix(a::Int16, b::Int16, c::Int16, d::Int32)
+    s = Int16(0)
+    for i in a:b
+        s += i * c
+        s -= Int16(3)
+        s = s ⊻ i
+        d += Int32(i)
+    end
+    return d + Int32(s)
+end
+
+fill!(v, Int16(24))
+sort!(v, Int16(24))
+for x in v
+    print(x, ' ')
+end
+println()
+println(bytes!(bs, Int16(16)))
+t = 0x0000
+for n in 0x0001:0x0100
+    global t += isqrt16(n)
+end
+println(t, ' ', isqrt16(0xffff), ' ', steps(Int16(27)), ' ', fib(Int16(12)))
+println(mix(Int16(-5), Int16(20), Int16(7), Int32(100000)))
+"""
+    w16 = lambda x: (x + 32768) % 65536 - 32768      # noqa: E731
+    x, v = 7, []
+    for i in range(24):
+        x = (x * 75 + 74) & 0xFFFF
+        v.append(w16(x >> 3))
+    v.sort()
+    k, bs = 0, []
+    for i in range(1, 17):
+        k = ((k << 1) & 0xFF) ^ i
+        bs.append(k)
+    s = 0
+    for b in bs:
+        s = (s + ((b << 8) | (b >> 2))) & 0xFFFF
+
+    def isqrt(n):
+        return int(n ** 0.5) if n < 65535 else 255
+
+    def steps(n):
+        k = 0
+        while n != 1:
+            n = 3 * n + 1 if n & 1 else n // 2
+            k += 1
+        return k
+
+    def fib(n):
+        return n if n < 2 else fib(n - 1) + fib(n - 2)
+
+    sm, d = 0, 100000
+    for i in range(-5, 21):
+        sm = w16(sm + w16(i * 7))
+        sm = w16(sm - 3)
+        sm = w16(sm ^ i)
+        d += i
+    want = (" ".join(map(str, v)) + " \n" + f"{s}\n"
+            + f"{sum(isqrt(n) for n in range(1, 257))} 255 {steps(27)} {fib(12)}\n" + f"{d + sm}\n")
+    assert isqrt(65535) == 255
+    portable, native, text, _ = run_both(link, src)
+    assert portable == want
+    assert native == want
+    srt = word(text, "sort!(")
+    assert "drop f," in srt                              # REPEAT's back branch in a block
+    assert "$5317 f," in srt or "$5318 f," in srt        # inc r7 / inc r8: a loop counter in place
+    assert "l@" not in srt or "(ldrop)" not in srt
+    fb = word(text, "fib(")
+    assert "$1207 f," in fb and "$4137 f," in fb         # push r7 on entry, pop r7 at the exit
+    iq = word(text, "isqrt16(")
+    assert "$c312 f," in iq                              # clrc ; rrc: unsigned shifts in place
+    assert "rshift" not in iq
+
+
+def test_errors_keep_their_line_and_registers(link):
+    """A BoundsError thrown from a word holding locals in r7/r8: the same error
+    at the same line; the next program runs normally (the registers are the
+    kernel's again)."""
+    src = """
+a = zeros(Int16, 4)
+function get(a, i::Int16, j::Int16)
+    s = Int16(0)
+    for k in i:j
+        s += a[k]
+    end
+    return s
+end
+println(get(a, Int16(1), Int16(4)))
+println(get(a, Int16(2), Int16(5)))
+"""
+    portable, native, text, err = run_both(link, src)
+    assert portable == native == "0\n"
+    assert err is not None and "BoundsError" in err and ":6:" in err
+    portable, native, _, err = run_both(link, "x = Int16(3)\nprintln(x * Int16(5))\n")
+    assert err is None and portable == native == "15\n"
