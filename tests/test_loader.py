@@ -288,11 +288,12 @@ def test_julia_programs_switch_and_come_back(forth, board, target):
 
 
 def test_julia_forty_functions_one_edit(forth, target):
-    """40 functions on the ATmega328P; the MSP430G2553's 4 KB dictionary
-    holds 20 of them (and room for the edits)."""
+    """40 functions on the ATmega328P; on the MSP430G2553 12 (its 4 KB
+    dictionary must keep a blank 512-byte segment for ~fw after the edit,
+    and the register code of its native build is larger than plain Forth)."""
     from jlforth.loader.julia import units_from_julia
     from jlforth.loader.sample import julia_expected, julia_program
-    n, edits = (40, (24, 3)) if target.arch == "avr" else (20, (14, 3))
+    n, edits = (40, (24, 3)) if target.arch == "avr" else (12, (9, 3))
     ld = loader(forth, target)
     full = ld.upload(units_from_julia(julia_program(n), "p.jl", target))
     assert full.units >= n + 2

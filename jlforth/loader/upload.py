@@ -26,6 +26,8 @@ upload finds the units that made it and resumes after them.
 """
 from __future__ import annotations
 
+import re
+
 import time
 from dataclasses import dataclass, field
 from typing import Callable, Optional, Sequence
@@ -36,6 +38,8 @@ from . import manifest as mf
 from . import support as sup
 from .link import ForthError, ForthLink, LinkError, Reply
 from .units import NAME_TAKERS, Unit, dependencies
+
+_LAID_CELL = re.compile(r"\$[0-9a-fA-F]+ f,")
 
 TIB = 80
 
@@ -287,8 +291,9 @@ class Loader:
         if p.forward_all:
             # ~fw may need blank flash to rewrite a cell (MSP430: an erase
             # segment above the dictionary's end, after the units sent); their
-            # text is a rough upper bound of their code
-            after = m.fhere + sum(len(units[i].text) for i in p.send)
+            # text is a rough upper bound of their code (a machine-code cell
+            # laid as "$xxxx f," is two bytes)
+            after = m.fhere + sum(len(_LAID_CELL.sub("xx", units[i].text)) for i in p.send)
             if not self.support.can_patch(after, self.flash_end):
                 return self._plan(units, m, mode, flags, room=False)
         want = {xt for xt, _, _ in p.forward_all if xt not in flags}
