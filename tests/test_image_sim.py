@@ -74,14 +74,15 @@ create tbl 1 f, 2 f, 3 f, 65 fc, 66 fc,
 : rec dup 0> if 1- recurse then ;
 : deep recurse 1 ;
 variable g  : gs 5 g ! g @ 3 + g c! g c@ ;
+: 7 99 ;  : sh 7 ;   \ in decimal an all-digit token is a number, never a word
 12345 {ee1} e!  7 {ee2} ec!
 marker -gone
 : gone1 1 2 3 ;
 -gone
 : main nums . hx . 1. dd d. use2 . lit3 . 5 bw . 5 ag . pl
-  nest seven . 0 loc . two + . str 3 rec . gs . cr ;
+  nest seven . 0 loc . two + . str 3 rec . gs . sh . cr ;
 """
-FORMS_OUT = "330 271 100001 6 3 0 0 0 2 4 6 8 0 1 1 2 2 3 7 11 3 a stringoddeven!0 8 \r\n"
+FORMS_OUT = "330 271 100001 6 3 0 0 0 2 4 6 8 0 1 1 2 2 3 7 11 3 a stringoddeven!0 8 7 \r\n"
 
 
 def big_program(n=320):

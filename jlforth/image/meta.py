@@ -623,6 +623,15 @@ class MetaCompiler:
         return 0, 0
 
     # ================================================================ dictionary
+    def lookup(self, t: bytes):
+        """The word a token names, as the kernel's interpreter finds it: in
+        decimal, a token of digits (optionally signed) is a number without a
+        search (interp.c interpret()), so an all-digit name is shadowed."""
+        i = 1 if t[0] == 45 and len(t) > 1 else 0
+        if self.base == 10 and all(48 <= c <= 57 for c in t[i:]):
+            return None
+        return self.find(t)
+
     def find(self, name: bytes):
         """The newest word of that name: a Def, a KernelWord, or None."""
         key = lower(name)
@@ -864,7 +873,7 @@ class MetaCompiler:
             if not t:
                 break
             self.tok = t
-            w = self.find(t)
+            w = self.lookup(t)
             if w is not None:
                 fl = w.flags
                 if self.state and fl & F_IMMEDIATE:

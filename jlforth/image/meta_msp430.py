@@ -369,9 +369,7 @@ class MetaCompiler430(MetaCompiler):
             if not t:
                 break
             self.tok = t
-            i = 1 if t[0] == 45 and len(t) > 1 else 0   # decimal digits: a number
-            digits = all(48 <= c <= 57 for c in t[i:])
-            w = None if digits and self.base == 10 else self.find(t)
+            w = self.lookup(t)
             if w is not None:
                 fl = w.flags
                 if self.state and fl & 0x80:
