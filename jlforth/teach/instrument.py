@@ -56,7 +56,9 @@ def place_sites(lst: Listing, chunk_no: int, toks: List[Tok], places: Sequence[i
     body = [t for t in toks if not t.text.startswith(": ")]
     if not body:
         return []
-    entry = body[0].index
+    # the entry: the first token, or the first one that compiles code (MSP430:
+    # `begin` only lays the code field before the first block)
+    entry = next((t.index for t in body if not zero_code(t.text)), body[0].index)
     # the first token at or after each place; drop places right before `;`
     chosen: Dict[int, int] = {}          # index of the token after -> where the probe goes
     opener = block_start(lst.target)
@@ -71,7 +73,7 @@ def place_sites(lst: Listing, chunk_no: int, toks: List[Tok], places: Sequence[i
         k = by_index[ti]
         t = body[k]
         prev = body[k - 1] if k else None
-        s = Site(first_id + len(sites), c.name, t.line, start=t.start, enter=(ti == entry),
+        s = Site(first_id + len(sites), c.name, t.line, start=t.start, enter=(ti <= entry and not sites),
                  ret=bool(prev is not None and prev.call and not prev.tail),
                  chunk=chunk_no, index=chosen[ti], tok=t)
         sites.append(s)

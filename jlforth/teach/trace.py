@@ -9,7 +9,8 @@ How it works:
   so the compiler cannot compute the call at compile time).
 * Every Julia word of that program is built again with a probe before each
   step: ``ID tr.``.  A step is one token, or a literal with the word that
-  folds it into one instruction sequence (``5 +``, ``$25 c@``); there is no
+  folds it into one instruction sequence (``5 +``, ``$25 c@``), or a
+  machine-code block the MSP430 backend lays over several tokens; there is no
   probe right before ``;`` (a final call stays a jump) or before a word that
   compiles no code (``then``, ``begin``), where a branch lands.
 * ``tr.`` writes to the marker register (GPIOR0 on the AVR, a byte at a
@@ -29,7 +30,7 @@ from typing import Dict, List, Optional
 
 from ..errors import CompileError
 from .instrument import CallStack, Site, forth_chunk, place_sites, rebuild
-from .listing import Listing, Tok, token_bytes, token_positions, zero_code
+from .listing import Listing, Tok, block_start, inside_block, token_bytes, token_positions, zero_code
 from .sim import SimRun, TeachError, before_run, build_image, marker_register, marker_store, teach_data
 
 END_ID = 0
@@ -188,9 +189,12 @@ def trace_sites(lst: Listing) -> Dict[int, List[Site]]:
             continue
         toks = [t for t in by_chunk.get(ci, []) if not t.text.startswith(": ")]
         places = []
+        opener = block_start(lst.target)
         for k, t in enumerate(toks):
             prev = toks[k - 1] if k else None
             if k and t.fold:
+                continue
+            if inside_block(t.text, opener):      # one step with the block it goes on
                 continue
             if zero_code(t.text) and not (prev is not None and prev.call and not prev.tail):
                 continue
