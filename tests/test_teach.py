@@ -288,3 +288,151 @@ def test_size_largest_first(tmp_path, capsys):
     assert pos == sorted(pos)
     assert f"{img.program_bytes} B of {img.dictionary_space} B" in out
     assert f"{img.free_flash} B free" in out
+
+
+# ---------------------------------------------------------------- the MSP430G2553
+# The same verbs on the simulated LaunchPad (jlforth/sim/msp430).  Cycle counts
+# by hand come from the kernel's own per-instruction comments in
+# forth_kernel/msp430/prims.S: (LIT) 10, `!` to RAM 15, CALL r9 + docol 13,
+# >r 8, l@ 13, 2* 4, 1+ 4, drop 5, (EXIT) 5.
+T430 = targets.get("msp430g2553")
+M430 = "$1fe"              # the simulator's marker (0x01FE; a cell, one word store)
+PROBE430 = 10 + 10 + 15    # a probe `ID $1fe !`: (LIT) (LIT) !, from one marker write to the next
+DOCOL430 = 13              # CALL r9 (the code field) and docol
+
+
+@pytest.fixture(scope="module")
+def sumsq430(tmp_path_factory):
+    p = tmp_path_factory.mktemp("teach430") / "sumsq.jl"
+    p.write_text(SUMSQ)
+    lst = Listing(SUMSQ, str(p), T430)
+    return p, lst, explain(lst)
+
+
+def test_explain_msp430_bytes_are_the_images(sumsq430):
+    path, lst, ex = sumsq430
+    img = build_file(path, T430)
+    words = {w.name: w for w in img.words}
+    for name in ("sumsq(i16)", "main", "g.x", "g.y"):
+        w = lst.word(name)
+        assert w.flash == words[name].bytes and w.header == words[name].header_bytes, name
+        assert sum(t.bytes for t in w.toks) == w.flash, name
+    rows = [ex.setup] + ex.rows
+    assert sum(r.bytes for r in rows) + sum(w.flash for w in ex.helpers) == img.program_bytes
+    # the backend's machine-code blocks (jlforth/backend/msp430.py): the first
+    # opens the word (`begin` lays the code field) and saves r7, r8 and the
+    # caller's r6 (push: $1207 $1208 $1206): n in the frame, s and i in r7/r8
+    r = {row.line: row for row in ex.rows}
+    assert "begin [ 2drop fhere 2 + f, $1207 f, $1208 f, $1206 f," in r[3].forth
+    wr = {w.word.name: w for w in ex.words}
+    assert wr["sumsq(i16)"].word.frame_cells == 3 and wr["sumsq(i16)"].stack_bytes == 2 * 3 + 2
+    assert r[9].forth.split("\n") == ["variable g.x", "10 sumsq(i16) g.x"]
+    assert [w.ram for w in ex.data if w.name == "g.x"] == [2]
+
+
+def test_explain_msp430_cycles_are_the_simulators(sumsq430):
+    path, lst, ex = sumsq430
+    p = ex.profile
+    r = {row.line: row for row in ex.rows}
+    # by hand: the for loop starts twice, its body runs 10 + 3 times, each
+    # top-level assignment once
+    assert (r[3].runs, r[4].runs, r[9].runs, r[10].runs) == (2, 13, 1, 1)
+    wr = {w.word.name: w for w in ex.words}
+    assert wr["sumsq(i16)"].calls == 2 and wr["main"].calls == 1
+    assert p.finished and not p.clock
+    assert p.probe_cycles == PROBE430          # measured on the board, as worked out above
+    assert sum(p.line_cycles.values()) == wr["main"].per_call
+    # no probe inside a block: every probe goes before a token that starts anew
+    from jlforth.teach.listing import inside_block
+    from jlforth.teach.profile import profile_sites
+    sites = [s for ss in profile_sites(lst).values() for s in ss]
+    assert sites and not any(inside_block(s.tok.text, "fhere 2 + f,") for s in sites)
+    # the real image, timed between two marker writes: a probe's own cost, the
+    # literal argument and the call (code field and docol) are not the word's
+    img = build_file(path, T430, no_main=True)
+    with SimRun(img, T430) as sim:
+        sim.run(f": m1 0 $162 ! 1 {M430} ! 10 sumsq(i16) 2 {M430} ! drop ;")
+        sim.run(f": m3 0 $162 ! 1 {M430} ! 3 sumsq(i16) 2 {M430} ! drop ;")
+        sim.run(f": m 0 $162 ! 1 {M430} ! main 2 {M430} ! ;")
+        calls = []
+        for word in ("m1", "m3"):
+            (_, a), (_, b) = sim.measure(word).markers
+            calls.append(b - a - PROBE430 - 10 - DOCOL430)
+        (_, a), (_, b) = sim.measure("m").markers
+        main = b - a - PROBE430 - DOCOL430
+    assert sorted(p.calls["sumsq(i16)"]) == sorted(calls)
+    assert wr["main"].per_call == main
+
+
+def test_explain_msp430_cli(tmp_path, capsys):
+    src = tmp_path / "prints.jl"
+    src.write_text(PRINTS)
+    assert jlforth_main(["explain", str(src), "--target", "msp430g2553"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "for msp430g2553" in out and "output: sum of squares: 399" in out
+    assert "ran to its end" in out
+
+
+def test_trace_msp430_stack_after_each_word():
+    tr = run_trace(F, "f.jl", "f(3)", T430, native=False)
+    got = [(s.forth, s.stack) for s in tr.steps]
+    # by hand, the portable Forth (jlforth compile --portable): x and y in the
+    # return-stack frame (l@ 1 is x, l@ 0 is y); 2*3+1 = 7 > 5, so y = 7-3 = 4
+    want = [
+        ("3", [3]),
+        ("f(i16)", [3]),
+        (">r", []),                      # x
+        ("0", [0]),
+        (">r", []),                      # y = 0
+        ("l@ 1", [3]),
+        ("2*", [6]),
+        ("1+", [7]),
+        ("l! 0", []),                    # y = 7
+        ("l@ 0", [7]),
+        ("5", [7, 5]),
+        (">", [-1]),                     # true
+        ("if", []),
+        ("l@ 0", [7]),
+        ("3", [7, 3]),
+        ("-", [4]),
+        ("l! 0 then", []),               # y = 4
+        ("l@ 0", [4]),                   # return y
+        ("ldrop 2 ;", [4]),
+        ("drop ;", []),                  # the statement f(3) drops it
+    ]
+    assert got == want
+    assert [s.flow for s in tr.steps if s.flow] == ["call f(i16)", "return", "return"]
+    assert [s.depth for s in tr.steps] == [0, 0] + [1] * 17 + [0]
+    assert tr.result_text() == "4" and not tr.error and not tr.stopped
+    cyc = [s.cycles for s in tr.steps]
+    # prims.S: (LIT) 10, CALL r9 + docol 13, >r 8, l@ 13, 2* 4, 1+ 4
+    assert cyc[:8] == [10, DOCOL430, 8, 10, 8, 13, 4, 4]
+    assert cyc[9:11] == [13, 10]
+
+
+def test_trace_msp430_blocks_are_steps(tmp_path, capsys):
+    tr = run_trace(F, "f.jl", "f(3)", T430)
+    # a machine-code block laid over several `[ ... ]` tokens is one step, and
+    # a probe never lands inside one: each step that is code starts a block
+    code = [s.forth for s in tr.steps if s.forth.startswith("[")]
+    assert code and all(f.startswith(("[ 2drop fhere 2 + f,", "[ fhere 2 + f,")) for f in code)
+    assert [s.forth for s in tr.steps][:2] == ["3", "f(i16)"]
+    assert tr.steps[1].flow == "call f(i16)" and tr.steps[-1].forth == "drop ;"
+    assert tr.steps[-2].stack == [4] and tr.result_text() == "4"
+    src = tmp_path / "f.jl"
+    src.write_text(F)
+    assert jlforth_main(["trace", str(src), "--call", "f(3)", "--target", "msp430g2553"]) == 0
+    assert "f(3) = 4" in capsys.readouterr().out
+
+
+def test_size_msp430(tmp_path, capsys):
+    src = tmp_path / "sumsq.jl"
+    src.write_text(PRINTS)
+    assert jlforth_main(["size", str(src), "--target", "msp430g2553"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    img = build_file(src, T430)
+    names = [w.name for w in sorted(img.words, key=lambda w: -w.bytes)]
+    pos = [out.index(n) for n in names[:3]]
+    assert pos == sorted(pos)
+    assert f"{img.program_bytes} B of {img.dictionary_space} B" in out
+    assert f"{img.free_flash} B free" in out and "for msp430g2553" in out

@@ -52,7 +52,10 @@ def _listing(args, target, text):
 
 
 def _image_targets():
-    return [n for n in targets.names() if targets.get(n).arch == "avr"]
+    """The targets the verbs know: an image builder for their kernel and a
+    simulated board that boots its images (jlforth/teach/sim.py)."""
+    from .sim import booting_simulators
+    return [n for n in targets.names() if targets.get(n).board.get("simulator") in booting_simulators()]
 
 
 # ---- explain ---------------------------------------------------------------------

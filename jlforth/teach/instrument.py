@@ -8,7 +8,10 @@ where they change nothing else in the generated code:
   one machine sequence in the real build, found by the image builder);
 * never right before ``;``, so a word that ends in a call still ends in a
   jump (tail call), as in the real build;
-* places with no token between them are one site (one address in the code).
+* places with no token between them are one site (one address in the code);
+* never inside a machine-code block the backend lays over several tokens
+  (MSP430: ``[ fhere 2 + f, ... ]`` ``[ ... ]``): a probe there would run as
+  code; it goes before the next token that starts anew.
 
 Each site knows the Julia line that runs from there on, whether a statement
 starts there, whether it is a word's entry, whether it is reached when a
@@ -21,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Sequence, Set
 
 from ..backend.forth import Chunk, ForthProgram
-from .listing import Listing, Tok, zero_code
+from .listing import Listing, Tok, block_start, inside_block, zero_code
 
 
 @dataclass
@@ -53,11 +56,14 @@ def place_sites(lst: Listing, chunk_no: int, toks: List[Tok], places: Sequence[i
     body = [t for t in toks if not t.text.startswith(": ")]
     if not body:
         return []
-    entry = body[0].index
+    # the entry: the first token, or the first one that compiles code (MSP430:
+    # `begin` only lays the code field before the first block)
+    entry = next((t.index for t in body if not zero_code(t.text)), body[0].index)
     # the first token at or after each place; drop places right before `;`
     chosen: Dict[int, int] = {}          # index of the token after -> where the probe goes
+    opener = block_start(lst.target)
     for p in sorted(set(places)):
-        nxt = next((t for t in body if t.index >= p), None)
+        nxt = next((t for t in body if t.index >= p and not inside_block(t.text, opener)), None)
         if nxt is None or nxt.text == ";":
             continue
         chosen.setdefault(nxt.index, nxt.index)
@@ -67,7 +73,7 @@ def place_sites(lst: Listing, chunk_no: int, toks: List[Tok], places: Sequence[i
         k = by_index[ti]
         t = body[k]
         prev = body[k - 1] if k else None
-        s = Site(first_id + len(sites), c.name, t.line, start=t.start, enter=(ti == entry),
+        s = Site(first_id + len(sites), c.name, t.line, start=t.start, enter=(ti <= entry and not sites),
                  ret=bool(prev is not None and prev.call and not prev.tail),
                  chunk=chunk_no, index=chosen[ti], tok=t)
         sites.append(s)

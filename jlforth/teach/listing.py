@@ -23,7 +23,7 @@ from typing import Dict, List, Optional, Tuple
 from ..backend.forth import Chunk, ForthProgram, compile_source
 from ..image import build_lines
 from ..image import kernel as kmod
-from ..image.meta import MetaCompiler
+from ..image.build import _classes
 
 #: tokens that compile no code: the control-flow words that only mark a place
 #: (a branch lands there) and compile-time stack juggling (``[ 2swap ]``); not
@@ -35,6 +35,18 @@ CLOCK_WORDS = {"millis", "jl.ms", "ms"}
 
 def zero_code(text: str) -> bool:
     return text in ZERO_CODE or (text.startswith("[ ") and " f," not in text)
+
+
+def block_start(target) -> Optional[str]:
+    """The text that opens a machine-code block on this chip (its [teach]
+    table's block_start), or None: every code token stands alone (AVR)."""
+    return target.raw.get("teach", {}).get("block_start")
+
+
+def inside_block(text: str, opener: Optional[str]) -> bool:
+    """A token that goes on with the machine-code block laid before it: no
+    probe (nothing but that code) may come between the two."""
+    return bool(opener) and text.startswith("[ ") and " f," in text and opener not in text
 
 
 @dataclass
@@ -77,9 +89,10 @@ class Word:
         return self.kind in ("function", "main")
 
 
-class _Recorder(MetaCompiler):
-    """The image builder's meta-compiler, noting the dictionary pointer at the
-    start of each token and which words fold the literal before them."""
+class _RecorderMixin:
+    """Added to the image builder's meta-compiler for the chip: notes the
+    dictionary pointer at the start of each token and which words fold the
+    literal before them."""
 
     def __init__(self, *a, **kw):
         super().__init__(*a, **kw)
@@ -100,9 +113,18 @@ class _Recorder(MetaCompiler):
         return done
 
 
-def record(lines: List[str], target, path: str = "<program>") -> _Recorder:
-    """Meta-compile upload lines (numbered from 0) with the recorder."""
-    m = _Recorder(kmod.get(target))
+_RECORDERS: Dict[type, type] = {}
+
+
+def record(lines: List[str], target, path: str = "<program>"):
+    """Meta-compile upload lines (numbered from 0) with the recorder: the
+    image builder's own meta-compiler for the target's chip."""
+    k = kmod.get(target)
+    base = _classes(k)[0]
+    cls = _RECORDERS.get(base)
+    if cls is None:
+        cls = _RECORDERS[base] = type("_Recorder" + base.__name__, (_RecorderMixin, base), {})
+    m = cls(k)
     m.compile_lines(list(enumerate(lines)), path)
     return m
 
@@ -194,7 +216,7 @@ class Listing:
             self._calls(c, toks)
             w = Word(c, c.name, c.kind, toks, home)
             if c.kind in ("function", "main"):
-                w.effect, w.frame_cells = _effect_and_frame(c)
+                w.effect, w.frame_cells = _effect_and_frame(c, target)
             self.words.append(w)
             self.toks.extend(toks)
         self._bytes()
@@ -288,7 +310,11 @@ def token_bytes(lines: List[str], tokens, target, path: str = "<program>"):
     return rec, out
 
 
-def _effect_and_frame(c: Chunk) -> Tuple[str, int]:
+def _effect_and_frame(c: Chunk, target) -> Tuple[str, int]:
+    """The stack effect comment and the return-stack cells of the frame: `>r`
+    of the prologue, and registers the first code token pushes (the target's
+    [teach] push = {mask, value, per_cell}: the push opcode, instructions per cell)."""
+    push = target.raw.get("teach", {}).get("push")
     effect, frame, seen_colon = "", 0, False
     for kind, val in c.items:
         if kind == "t" and val.startswith(": "):
@@ -304,9 +330,18 @@ def _effect_and_frame(c: Chunk) -> Tuple[str, int]:
         if kind == "t":
             if val == ">r":
                 frame += 1
-            elif val.startswith("[ $"):      # AVR code: registers saved (push) for locals
-                pushes = [w for w in re.findall(r"\$([0-9a-f]{4}) f,", val) if int(w, 16) & 0xFE0F == 0x920F]
-                frame += len(pushes) // 2
+            elif zero_code(val):
+                continue
+            elif val.startswith("[ ") and " f," in val and push:
+                ops = [int(w, 16) for w in re.findall(r"\$([0-9a-f]{4}) f,", val)]
+                n = 0
+                for op in ops:                      # the pushes the code starts with
+                    if op & push["mask"] != push["value"]:
+                        break
+                    n += 1
+                frame += n // push["per_cell"]
+                if n < len(ops):
+                    break
             elif val != "0":
                 break
     return effect, frame

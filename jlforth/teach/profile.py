@@ -5,11 +5,13 @@ How (docs/tutorial/README.md, "What the numbers mean", says the same):
 1. The program is built a second time with a *probe* at the start of every
    Julia statement, where a statement's enclosing statement goes on after it,
    at the entry of every Julia word, and right after every call of a Julia
-   word.  A probe is ``ID $3e c!``: the site's number written to GPIOR0,
-   which the simulator records with its cycle counter.  It compiles to
-   ``st -Y,r25`` ``st -Y,r24`` ``ldi`` ``ldi`` ``sts`` ``ld`` ``ld`` and costs
-   exactly 12 cycles (24 for two-byte numbers, when there are more than 256
-   sites), which are subtracted.  Probes sit only where they change nothing
+   word.  A probe is ``ID $3e c!``: the site's number written to the
+   marker register (GPIOR0 on the AVR; ``ID $1fe !``, a word store, on the
+   MSP430), which the simulator records with its cycle counter.  On the AVR
+   it compiles to ``st -Y,r25`` ``st -Y,r24`` ``ldi`` ``ldi`` ``sts`` ``ld``
+   ``ld`` and costs exactly 12 cycles (24 for two-byte numbers, when there
+   are more than 256 sites); on the MSP430 it is three threaded cells.  The
+   cost is measured on the board (two probes in a row) and subtracted.  Probes sit only where they change nothing
    else (see jlforth/teach/instrument.py): the code between two probes is the
    code of the real build, instruction for instruction.
 2. ``main`` runs once on a fresh simulated Uno booted with that image.  The
@@ -34,10 +36,11 @@ from typing import Dict, List, Optional
 
 from .instrument import CallStack, Site, forth_chunk, place_sites, rebuild
 from .listing import Listing
-from .sim import SimRun, TeachError, build_image, marker_address, timer_mask_address, uart_idle
+from .sim import SimRun, TeachError, before_run, build_image, marker_register, marker_store
 
 DEFAULT_BUDGET = 32_000_000
 RUNNER = "teach.run"
+CAL = "teach.cal"
 
 
 @dataclass
@@ -83,29 +86,38 @@ def run_profile(lst: Listing, budget: int = DEFAULT_BUDGET) -> Profile:
     target = lst.target
     probes = profile_sites(lst)
     sites = [s for ss in probes.values() for s in ss]
-    wide = len(sites) + 1 > 256
-    maddr = marker_address(target)
+    maddr, mbits = marker_register(target)
+    store = marker_store(target)
     reg = f"${maddr:x}"
+    # one write per probe when the marker takes a cell (MSP430: 16 bits, `!`)
+    # or when the site numbers fit a byte; else two byte writes
+    wide = mbits < 16 and len(sites) + 1 > 1 << mbits
 
     def probe(v: int) -> list:
         if wide:
-            return [("t", str(v >> 8)), ("t", reg), ("t", "c!"), ("t", str(v & 0xFF)), ("t", reg),
-                    ("t", "c!")]
-        return [("t", str(v)), ("t", reg), ("t", "c!")]
+            return [("t", str(v >> 8)), ("t", reg), ("t", store), ("t", str(v & 0xFF)), ("t", reg),
+                    ("t", store)]
+        return [("t", str(v)), ("t", reg), ("t", store)]
 
     # the runner: calls main; the probe after the call is main's return
     back = Site(len(sites), RUNNER, 0, ret=True)
     sites.append(back)
     clock = lst.uses_clock()
-    tm = timer_mask_address(target)
-    pre = ("" if (clock or tm is None) else f"0 ${tm:x} c! ") + uart_idle(target)
+    pre = before_run(target, clock)
     runner = forth_chunk(RUNNER, f": {RUNNER} {pre}{lst.fp.entry} " + " ".join(
         t for _, t in probe(back.id)) + " ;")
-    fp = rebuild(lst, probes, lambda s: probe(s.id), after=[runner])
+    # the probe's own cost: from one probe's marker write to the next one's,
+    # with nothing between (measured on the board: the same code as every probe)
+    cal = forth_chunk(CAL, f": {CAL} " + " ".join(t for _, t in probe(1) + probe(1)) + " ;")
+    fp = rebuild(lst, probes, lambda s: probe(s.id), after=[runner, cal])
     lines = [ln for ln, _ in fp.upload_lines()]
     img = build_image(lines, target, lst.path)
-    prof = Profile(clock=clock, budget=budget, sites=len(sites), probe_cycles=24 if wide else 12)
+    prof = Profile(clock=clock, budget=budget, sites=len(sites))
     with SimRun(img, target) as sim:
+        cm = sim.measure(CAL).markers
+        if len(cm) != (4 if wide else 2):
+            raise TeachError("the probe calibration failed; please report")
+        prof.probe_cycles = cm[-1][1] - cm[len(cm) // 2 - 1][1]
         res = sim.measure(RUNNER, budget=budget, wall=30.0)
     prof.output, prof.error = res.output, res.error
     marks = res.markers

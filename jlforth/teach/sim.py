@@ -3,6 +3,7 @@ probes wrote to the marker register, with the simulator's cycle count."""
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -17,30 +18,69 @@ class TeachError(Exception):
     """A user-facing failure of explain / trace / size."""
 
 
+def teach_data(target) -> dict:
+    """The target's [teach] table (see the target TOMLs): the chip's part of
+    measuring, as data."""
+    return target.raw.get("teach", {})
+
+
 def marker_address(target) -> int:
     """Data-space address of the register whose writes the simulator records."""
+    return marker_register(target)[0]
+
+
+def marker_register(target) -> Tuple[int, int]:
+    """(address, width in bits) of the marker register.  A 16-bit marker takes
+    a cell in one word store (``!``), which the simulator records whole; an
+    8-bit one takes bytes (``c!``)."""
     name = target.board.get("marker")
     if name and name in target.registers:
-        return target.registers[name][0]
+        return target.registers[name]
     raise TeachError(f"no marker register known for {target.name}")
 
 
+def marker_store(target) -> str:
+    """The Forth word that writes one marker value."""
+    return "!" if marker_register(target)[1] >= target.cell_bits else "c!"
+
+
+def _forth_with_registers(target, text: str) -> str:
+    regs = target.registers
+
+    def addr(m):
+        name = m.group(1)
+        if name not in regs:
+            raise TeachError(f"{target.name}: the [teach] table names an unknown register {name}")
+        return f"${regs[name][0]:x}"
+    return re.sub(r"\{([A-Za-z0-9_]+)\}", addr, text)
+
+
+def timer_off(target) -> str:
+    """Forth that masks the millisecond interrupt while measuring programs that
+    do not read the clock, so it does not land in the numbers ("" if none)."""
+    text = teach_data(target).get("timer_off", "")
+    return _forth_with_registers(target, text) + " " if text else ""
+
+
 def timer_mask_address(target) -> Optional[int]:
-    """TIMSK0 on the AVR: cleared while measuring programs that do not use the
-    clock, so the millisecond interrupt does not land in the numbers."""
-    r = target.registers.get("TIMSK0")
+    """The register timer_off writes (TIMSK0 on the AVR), or None."""
+    m = re.search(r"\{([A-Za-z0-9_]+)\}", teach_data(target).get("timer_off", ""))
+    r = target.registers.get(m.group(1)) if m else None
     return r[0] if r else None
 
 
 def uart_idle(target) -> str:
     """Forth that leaves the serial transmitter idle (one NUL byte sent, then
-    wait for "transmit complete"), so a program's first print does not wait
-    for the echo of the command line a varying number of cycles."""
-    r = target.registers.get("UCSR0A")
-    if not r:
-        return ""
-    a = f"${r[0]:x}"
-    return f"{a} c@ $40 or {a} c! 0 emit begin {a} c@ $40 and until "
+    wait until it is out), so a program's first print does not wait for the
+    echo of the command line a varying number of cycles."""
+    text = teach_data(target).get("uart_idle", "")
+    return _forth_with_registers(target, text) + " " if text else ""
+
+
+def before_run(target, clock: bool) -> str:
+    """What runs before the measured word: the timer masked (unless the
+    program reads the clock), the transmitter idle."""
+    return ("" if clock else timer_off(target)) + uart_idle(target)
 
 
 def describe_error(answer: str, source_lines: Sequence[str] = ()) -> str:
@@ -70,6 +110,26 @@ def build_image(lines: Sequence[str], target, path: str) -> Image:
     return img
 
 
+def _simavr(hexp, eep, target, timeout):
+    from ..board.simavr import SimavrBoard
+    return SimavrBoard(hexp, mcu=target.board["mcu"], freq=target.clock_hz,
+                       reset_pc=target.board["reset_pc"], eeprom=eep, timeout=timeout,
+                       target_name=target.name)
+
+
+def _msp430sim(hexp, eep, target, timeout):
+    from ..board.msp430sim import Msp430SimBoard
+    return Msp430SimBoard(hexp, timeout=timeout, freq=target.clock_hz, target_name=target.name)
+
+
+#: the simulated boards that boot an image, by the target's board.simulator
+_BOARDS = {"simavr": _simavr, "msp430sim": _msp430sim}
+
+
+def booting_simulators() -> List[str]:
+    return list(_BOARDS)
+
+
 @dataclass
 class RunResult:
     output: str = ""
@@ -82,21 +142,20 @@ class SimRun:
     """A simulated board booted with an image (at the prompt: no turnkey)."""
 
     def __init__(self, img: Image, target, timeout: float = 600.0):
-        if target.board.get("simulator") != "simavr":
+        boot = _BOARDS.get(target.board.get("simulator"))
+        if boot is None:
             raise TeachError(f"measuring needs the simulated board; {target.name} has none that "
                              "boots an image yet")
-        from ..board.simavr import SimavrBoard
         self.target = target
         self._tmp = tempfile.TemporaryDirectory(prefix="jlforth-teach-")
         hexp, eep = img.write(Path(self._tmp.name) / "prog.hex")
-        self.board = SimavrBoard(hexp, mcu=target.board["mcu"], freq=target.clock_hz,
-                                 reset_pc=target.board["reset_pc"], eeprom=eep, timeout=timeout,
-                                 target_name=target.name)
+        self.board = boot(hexp, eep, target, timeout)
         try:
             self.link = ForthLink(self.board.url, baud=target.baud, timeout=30)
             self.link.sync()
         except BaseException:
             self.board.close()
+            self._tmp.cleanup()
             raise
 
     def run(self, line: str) -> str:

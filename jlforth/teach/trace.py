@@ -9,11 +9,13 @@ How it works:
   so the compiler cannot compute the call at compile time).
 * Every Julia word of that program is built again with a probe before each
   step: ``ID tr.``.  A step is one token, or a literal with the word that
-  folds it into one instruction sequence (``5 +``, ``$25 c@``); there is no
+  folds it into one instruction sequence (``5 +``, ``$25 c@``), or a
+  machine-code block the MSP430 backend lays over several tokens; there is no
   probe right before ``;`` (a final call stays a jump) or before a word that
   compiles no code (``then``, ``begin``), where a branch lands.
-* ``tr.`` writes to GPIOR0, which the simulator records with its cycle
-  counter: the probe's number, the data stack depth and every cell.  Its
+* ``tr.`` writes to the marker register (GPIOR0 on the AVR, a byte at a
+  time; 0x01FE on the MSP430, a cell at a time), which the simulator records
+  with its cycle counter: the probe's number, the data stack depth and every cell.  Its
   first write and its last one bracket the probe; the cycles from one
   probe's last write to the next probe's first write, less the probe's own
   fixed cost (measured on the board at the start: two probes in a row), are
@@ -28,8 +30,8 @@ from typing import Dict, List, Optional
 
 from ..errors import CompileError
 from .instrument import CallStack, Site, forth_chunk, place_sites, rebuild
-from .listing import Listing, Tok, token_bytes, token_positions, zero_code
-from .sim import SimRun, TeachError, build_image, marker_address, timer_mask_address, uart_idle
+from .listing import Listing, Tok, block_start, inside_block, token_bytes, token_positions, zero_code
+from .sim import SimRun, TeachError, before_run, build_image, marker_register, marker_store, teach_data
 
 END_ID = 0
 B_MARK = 0x5A
@@ -187,9 +189,12 @@ def trace_sites(lst: Listing) -> Dict[int, List[Site]]:
             continue
         toks = [t for t in by_chunk.get(ci, []) if not t.text.startswith(": ")]
         places = []
+        opener = block_start(lst.target)
         for k, t in enumerate(toks):
             prev = toks[k - 1] if k else None
             if k and t.fold:
+                continue
+            if inside_block(t.text, opener):      # one step with the block it goes on
                 continue
             if zero_code(t.text) and not (prev is not None and prev.call and not prev.tail):
                 continue
@@ -200,8 +205,12 @@ def trace_sites(lst: Listing) -> Dict[int, List[Site]]:
     return out
 
 
-def _probe_word(maddr: int) -> str:
+def _probe_word(maddr: int, store: str) -> str:
     r = f"${maddr:x}"
+    if store == "!":                # a cell per write
+        return (f": tr. {r} ! depth dup {r} ! begin ?dup while "
+                f"dup pick {r} ! 1- repeat tr.n @ 1- dup tr.n ! 0= if "
+                f"-28 throw then {B_MARK} {r} ! ;")
     return (f": tr. dup {r} c! 8 rshift {r} c! depth dup {r} c! begin ?dup while "
             f"dup pick dup {r} c! 8 rshift {r} c! 1- repeat tr.n @ 1- dup tr.n ! 0= if "
             f"-28 throw then {B_MARK} {r} c! ;")
@@ -215,24 +224,32 @@ class _Event:
     stack: List[int]
 
 
-def _events(markers) -> List[_Event]:
+def _events(markers, cell_writes: bool = False) -> List[_Event]:
+    """The probes' records: number, depth, cells, end mark.  A cell takes two
+    byte writes (low, high), or one write when cell_writes."""
     out, i = [], 0
-    while i + 3 < len(markers):
-        lo, a = markers[i]
-        hi = markers[i + 1][0]
-        n = markers[i + 2][0]
+    per = 1 if cell_writes else 2
+
+    def cell(j):
+        if cell_writes:
+            return markers[j][0] & 0xFFFF
+        return markers[j][0] | markers[j + 1][0] << 8
+    while i + per + 1 < len(markers):
+        a = markers[i][1]
+        ident = cell(i)
+        n = markers[i + per][0]
         cells = []
-        j = i + 3
+        j = i + per + 1
         for _ in range(n):
-            if j + 1 >= len(markers):
+            if j + per - 1 >= len(markers):
                 return out
-            cells.append(s16(markers[j][0] | markers[j + 1][0] << 8))
-            j += 2
+            cells.append(s16(cell(j)))
+            j += per
         if j >= len(markers):
             return out                 # the last probe stopped the run (--max-steps)
         if markers[j][0] != B_MARK:
             raise TeachError("unreadable trace markers; please report")
-        out.append(_Event(lo | hi << 8, a, markers[j][1], cells))
+        out.append(_Event(ident, a, markers[j][1], cells))
         i = j + 1
     return out
 
@@ -250,11 +267,12 @@ def run_trace(source: str, path: str, call: str, target, max_steps: int = DEFAUL
     end = Site(END_ID, "tr.go", 0, ret=True)
     by_id = {s.id: s for s in sites}
     by_id[END_ID] = end
-    maddr = marker_address(target)
+    maddr, _ = marker_register(target)
+    store = marker_store(target)
+    cell_writes = store == "!"
     clock = lst.uses_clock()
-    tm = timer_mask_address(target)
-    pre = ("" if (clock or tm is None) else f"0 ${tm:x} c! ") + uart_idle(target)
-    before = [forth_chunk("tr.n", "variable tr.n"), forth_chunk("tr.", _probe_word(maddr)),
+    pre = before_run(target, clock)
+    before = [forth_chunk("tr.n", "variable tr.n"), forth_chunk("tr.", _probe_word(maddr, store)),
               forth_chunk("tr.cal", ": tr.cal 0 tr. 0 tr. 0 drop ;")]
     after = [forth_chunk("tr.go", f": tr.go {pre}{lst.fp.entry} {END_ID} tr. 0 drop ;")]   # not a tail call
     fp = rebuild(lst, probes, lambda s: [("t", str(s.id)), ("t", "tr.")], before, after)
@@ -269,7 +287,9 @@ def run_trace(source: str, path: str, call: str, target, max_steps: int = DEFAUL
         for sid, i in where.items():
             probe_pos[sid] = idx[i + 1]
     _, sizes = token_bytes(lines, [(p, None) for ps in positions.values() for _, p in ps], target, path)
-    far = {sid for sid, p in probe_pos.items() if sizes[p][0] == 4}
+    far_call = teach_data(target).get("far_call")
+    far = {sid for sid, p in probe_pos.items() if far_call and sizes[p][0] == far_call["bytes"]}
+    far_extra = far_call["extra_cycles"] if far_call else 0
     img = build_image(lines, target, path)
     tr = Trace(call, clock=clock, source_lines=src.split("\n"), call_line=call_line)
     callee = next((t.call for t in lst.toks if t.line == call_line and t.call), None)
@@ -282,14 +302,14 @@ def run_trace(source: str, path: str, call: str, target, max_steps: int = DEFAUL
                 tr.ret_type = _ABBREV.get(val.split("::", 1)[1].split()[0], "")
     with SimRun(img, target) as sim:
         sim.run(f"{max_steps + 1000} tr.n !")
-        cal = _events(sim.measure("tr.cal").markers)
+        cal = _events(sim.measure("tr.cal").markers, cell_writes)
         if len(cal) != 2:
             raise TeachError("the probe calibration failed; please report")
         tr.overhead = cal[1].a - cal[0].b
         sim.run(f"{max_steps + 1000} tr.n !")
         res = sim.measure("tr.go", wall=300.0)
     tr.output, tr.error = res.output, res.error
-    events = _events(res.markers)
+    events = _events(res.markers, cell_writes)
     stack = CallStack()
     showing = False
     prev: Optional[_Event] = None
@@ -305,7 +325,7 @@ def run_trace(source: str, path: str, call: str, target, max_steps: int = DEFAUL
             showing = True
             base_depth = stack.depth
         elif showing and prev is not None:
-            cyc = ev.a - prev.b - tr.overhead - (1 if ev.id in far else 0)
+            cyc = ev.a - prev.b - tr.overhead - (far_extra if ev.id in far else 0)
             flow = ""
             if site.enter:
                 flow = f"call {site.word}"
