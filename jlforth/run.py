@@ -137,7 +137,30 @@ def run_entry(link: ForthLink, fp: ForthProgram, file: str, out: TextIO,
     if not m:
         return TargetError(file, None, "unreadable error answer from the target", 0)
     err = ForthError(m.group(1).decode("latin-1"), int(m.group(2)), m.group(3).decode("latin-1"), line)
-    return map_error(err, file, fp.function_chunks().get(fp.entry.lower()), running=True)
+    where = fp.function_chunks().get(fp.entry.lower())
+    if err.code == E_RS_OVER and not _AT_LINE.search(err.message):
+        # the kernel's return-stack check carries no line; when one function
+        # recurses, it is the one that ran out
+        rec = _recursive_functions(fp)
+        if len(rec) == 1:
+            where = rec[0]
+    return map_error(err, file, where, running=True)
+
+
+E_RS_OVER = -5
+
+
+def _recursive_functions(fp: ForthProgram) -> List[Chunk]:
+    """Function chunks that call themselves or a word of their own cycle
+    (the backend lays ``recurse`` or a ``?rp``-checked call there)."""
+    out = []
+    for c in fp.chunks:
+        if c.kind != "function":
+            continue
+        toks = " ".join(str(it[1]) for it in c.items).split()
+        if "recurse" in toks or "?rp" in toks:
+            out.append(c)
+    return out
 
 
 def compile_file(path: Path, target) -> ForthProgram:

@@ -790,6 +790,20 @@ def test_deep_recursion_stops_with_a_data_stack_error(jl):
     assert jl.link.run("1 2 + .") == "3 "          # the board is fine
 
 
+def test_return_stack_overflow_is_located_at_the_recursive_function(jl):
+    # nothing waits on the data stack here: the kernel's return-stack check
+    # stops it (it carries no line; the host names the one recursive function)
+    r = jl.run(dedent("""
+        x = Int16(1)
+        count(n::Int16)::Int16 = n == Int16(0) ? Int16(0) : Int16(1) + count(n - Int16(1))
+        println(count(Int16(10)))
+        println(count(Int16(3000)))
+    """))
+    assert r.output == "10\n"
+    assert r.error.code == -5 and r.error.line == 3 and r.error.message.startswith("StackOverflowError")
+    assert jl.link.run("1 2 + .") == "3 "
+
+
 def test_recursion_on_locals_keeps_the_data_stack_empty(jl):
     # n * fact(n - 1): n is read after the call, so nothing waits on the data stack
     src = dedent("""
