@@ -289,6 +289,17 @@ class MetaCompiler:
     def imm(op: int, reg: int, k: int) -> int:
         return op | ((k & 0xF0) << 4) | ((reg - 16) << 4) | (k & 0x0F)
 
+    def ee_addr(self, a: int, n: int, store: bool = False) -> int:
+        """The EEPROM byte address E! EC! (store) or E@ EC@ use, as platform.c:
+        stores below EE_USER (the saved pointers) or past the end are refused,
+        fetches wrap at 1 KB."""
+        if not store:
+            return a & 0x3FF
+        a = s16(a)
+        if a < EE_USER or a + n > self.k.target.eeprom["size"]:
+            raise ForthThrow(E_BAD_ADDR)
+        return a
+
     def fold_literal(self, xt: int) -> bool:
         """A literal, then + - and or (any value) or @ c@ ! c! (a RAM address):
         the literal is taken back and one instruction pair does both."""
@@ -1370,16 +1381,9 @@ def _fccomma(m):
     m.comma_byte(m.pop() & 0xFF)
 
 
-def _ee_addr(m, a: int, n: int) -> int:
-    a = s16(a)
-    if a < EE_USER or a + n > m.k.target.eeprom["size"]:
-        raise ForthThrow(E_BAD_ADDR)
-    return a
-
-
 @word("e!")
 def _estore(m):
-    a = _ee_addr(m, m.pop(), 2)
+    a = m.ee_addr(m.pop(), 2, store=True)
     x = m.pop()
     m.eeprom[a] = x & 0xFF
     m.eeprom[a + 1] = x >> 8 & 0xFF
@@ -1387,19 +1391,19 @@ def _estore(m):
 
 @word("ec!")
 def _ecstore(m):
-    a = _ee_addr(m, m.pop(), 1)
+    a = m.ee_addr(m.pop(), 1, store=True)
     m.eeprom[a] = m.pop() & 0xFF
 
 
 @word("e@")
 def _efetch(m):
-    a = m.pop() & 0x3FF
+    a = m.ee_addr(m.pop(), 2)
     m.push(m.eeprom.get(a, 0xFF) | m.eeprom.get(a + 1, 0xFF) << 8)
 
 
 @word("ec@")
 def _ecfetch(m):
-    m.push(m.eeprom.get(m.pop() & 0x3FF, 0xFF))
+    m.push(m.eeprom.get(m.ee_addr(m.pop(), 1), 0xFF))
 
 
 # ---- output (kept as build-time output) ----------------------------------

@@ -39,6 +39,14 @@ E_DICT_FULL = -8
 class MetaCompiler430(MetaCompiler):
     """Compile Forth text for an MSP430 kernel, as the chip would."""
 
+    def ee_addr(self, a: int, n: int, store: bool = False) -> int:
+        """Info B's 64 bytes are all the program's: any address inside, cells
+        even (the kernel's E@ E! EC@ EC!)."""
+        a &= 0xFFFF
+        if a >= self.k.ee_size - (n - 1):
+            raise ForthThrow(E_BAD_ADDR)
+        return a & ~1 if n == 2 else a
+
     def __init__(self, kernel: Kernel430, plan: Optional[dict[int, str]] = None):
         super().__init__(kernel, plan)
         fs = kernel.flash_start
@@ -427,38 +435,6 @@ def word(*names):
             _WORDS430[n] = fn
         return fn
     return deco
-
-
-def _ee(m, a: int, n: int) -> int:
-    a &= 0xFFFF
-    if a >= m.k.ee_size - (n - 1):
-        raise ForthThrow(E_BAD_ADDR)
-    return a & ~1 if n == 2 else a
-
-
-@word("e!")
-def _estore(m):
-    a = _ee(m, m.pop(), 2)
-    x = m.pop()
-    m.eeprom[a] = x & 0xFF
-    m.eeprom[a + 1] = x >> 8 & 0xFF
-
-
-@word("ec!")
-def _ecstore(m):
-    a = _ee(m, m.pop(), 1)
-    m.eeprom[a] = m.pop() & 0xFF
-
-
-@word("e@")
-def _efetch(m):
-    a = _ee(m, m.pop(), 2)
-    m.push(m.eeprom.get(a, 0xFF) | m.eeprom.get(a + 1, 0xFF) << 8)
-
-
-@word("ec@")
-def _ecfetch(m):
-    m.push(m.eeprom.get(_ee(m, m.pop(), 1), 0xFF))
 
 
 def _align(m):
