@@ -14,26 +14,7 @@ static void rt_putc(char c)
     UDR0 = c;
 }
 
-static void __attribute__((noinline)) rt_print_u32(uint32_t u)
-{
-    char buf[11];
-    uint8_t n = 0;
-    do {
-        buf[n++] = '0' + u % 10;
-        u /= 10;
-    } while (u);
-    while (n)
-        rt_putc(buf[--n]);
-}
-
-static void __attribute__((noinline)) rt_print_i32(int32_t v)
-{
-    if (v < 0) {
-        rt_putc('-');
-        v = -v;
-    }
-    rt_print_u32(v);
-}
+#include "rt_print.h"
 
 static void rt_init(void)
 {
