@@ -498,5 +498,7 @@ def test_msp430_cli_build_flash_and_bad_input(tmp_path):
     assert jlforth("build", str(src), "-q", "-o", str(avr)).returncode == 0
     r = jlforth("sim", str(avr), "--target", "msp430g2553")        # an image for another chip
     assert r.returncode == 1 and "not an image for the msp430g2553" in r.stderr
-    for r in (jlforth("sim", str(avr), "--target", "msp430g2553"),):
-        assert "Traceback" not in r.stderr
+    assert "looks like an image for the atmega328p" in r.stderr and "Traceback" not in r.stderr
+    r = jlforth("sim", hexp)                                        # the default chip: the Uno
+    assert r.returncode == 1 and "not an image for the atmega328p" in r.stderr
+    assert "add --target msp430g2553" in r.stderr and "Traceback" not in r.stderr

@@ -228,11 +228,11 @@ def cmd_sim(args) -> int:
     eep = Path(args.eeprom) if args.eeprom else eep_path(hexp)
     sim = target.board.get("simulator")
     try:
+        _check_image_hex(hexp, target)
         if sim == "msp430sim":
             if args.eeprom:
                 return _err(f"{target.name}: the image holds its info flash in the HEX itself; "
                             "there is no EEPROM file")
-            _check_msp430_hex(hexp, target)
             from ..board.msp430sim import Msp430SimBoard
             board = Msp430SimBoard(hexp, timeout=args.timeout, target_name=target.name)
         elif sim == "simavr":
@@ -258,18 +258,30 @@ def cmd_sim(args) -> int:
         board.close()
 
 
-def _check_msp430_hex(hexp: Path, target) -> None:
-    """An MSP430 image has bytes in main flash and nowhere but flash and info flash."""
+def _image_fits(addrs, target) -> bool:
+    """All of an image's bytes lie in the target's flash (or its info flash)."""
+    start = target.flash.get("start", 0)
+    end = start + target.flash["size"]
+    info = target.flash.get("info_start")
+    return bool(addrs) and all(start <= a < end or (info is not None and info <= a < info + 256)
+                               for a in addrs)
+
+
+def _check_image_hex(hexp: Path, target) -> None:
+    """The HEX is an image for this chip; if not, say which chip it fits."""
     from intelhex import IntelHex, IntelHexError
     try:
         addrs = IntelHex(str(hexp)).addresses()
     except (IntelHexError, OSError, ValueError) as e:
         raise ValueError(f"{hexp}: not an Intel HEX file ({e})") from None
-    start = target.flash["start"]
-    info = target.flash.get("info_start", 0x1000)
-    if not addrs or any(not (start <= a < 0x10000 or info <= a < info + 256) for a in addrs):
-        raise ValueError(f"{hexp}: not an image for the {target.name} (bytes outside its "
-                         f"flash {start:#06x}..0xffff); was it built with --target {target.name}?")
+    if _image_fits(addrs, target):
+        return
+    others = [n for n in targets.names() if n != target.name and _image_fits(addrs, targets.get(n))]
+    hint = (f"it looks like an image for the {others[0]}: add --target {others[0]}" if others
+            else f"was it built with --target {target.name}?")
+    start = target.flash.get("start", 0)
+    raise ValueError(f"{hexp}: not an image for the {target.name} (bytes outside its flash "
+                     f"{start:#06x}..{start + target.flash['size'] - 1:#06x}); {hint}")
 
 
 def add_verbs(sub, common=None) -> None:
