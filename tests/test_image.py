@@ -502,3 +502,5 @@ def test_msp430_cli_build_flash_and_bad_input(tmp_path):
     r = jlforth("sim", hexp)                                        # the default chip: the Uno
     assert r.returncode == 1 and "not an image for the atmega328p" in r.stderr
     assert "add --target msp430g2553" in r.stderr and "Traceback" not in r.stderr
+    r = jlforth("flash", hexp, "--dry-run")                         # nor is it flashed as one
+    assert r.returncode == 1 and "add --target msp430g2553" in r.stderr and not r.stdout

@@ -122,6 +122,10 @@ def cmd_flash(args) -> int:
     hexp = Path(args.file)
     if not hexp.is_file():
         return _err(f"{hexp}: no such file")
+    try:
+        _check_image_hex(hexp, target)
+    except ValueError as e:
+        return _err(str(e))
     if target.arch == "msp430":
         return _flash_msp430(args, target, hexp)
     eep = Path(args.eeprom) if args.eeprom else eep_path(hexp)
