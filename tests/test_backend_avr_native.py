@@ -8,6 +8,7 @@ that the rule it is about did fire in the real build."""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 
@@ -151,3 +152,18 @@ println(iseven2(Int16(10)), isodd2(Int16(7)))
     assert "$92" in many_word and "$90" in many_word   # registers saved and restored
     assert "( ahead )" in many_word               # break: one RJMP
     assert "8 rshift" in many_word and "8 lshift" in many_word and "u2/ u2/ u2/" in many_word
+
+
+def test_prologue_clears_only_locals_read_before_written(jl):
+    from clear_locals_program import CLEAR_SRC, clear_expected
+    portable, native, text, _ = run_both(jl, CLEAR_SRC)
+    assert portable == native == clear_expected()
+
+    def prologue(name):
+        w = text[text.index(": " + name):]
+        return w[:w.index("( frame:")]
+
+    eor = re.compile(r"\$2[4-7][0-9a-f]{2} f,")
+    assert not eor.search(prologue("pick("))         # x, y: written on every path first
+    assert not eor.search(prologue("dirty("))
+    assert eor.search(prologue("carried("))          # k and d read as 0
