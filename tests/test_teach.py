@@ -223,7 +223,7 @@ def test_trace_stack_after_each_word():
         ("3", [3]),                      # the argument
         ("f(i16)", [3]),                 # call: f starts with 3 on the stack
         ("[ $92ef f, $92ff f, $930f f, $931f f, ]", [3]),             # push r14..r17
-        ("[ $017c f, $9189 f, $9199 f, $2700 f, $2711 f, ]", []),     # r14 = x, r16 = 0
+        ("[ $017c f, $9189 f, $9199 f, ]", []),     # r14 = x (y is written before it is read: not cleared)
         ("[ $939a f, $938a f, $01c7 f, ]", [3]),                      # x
         ("2*", [6]),
         ("1+", [7]),
