@@ -237,6 +237,23 @@ class Peephole:
                 b = a1[1]
                 ops = [add(r, b), adc(r + 1, b + 1)] if a2[1] == "+" else [sub(r, b), sbc(r + 1, b + 1)]
                 return 4, self.raw(ops, f"r{r} {a2[1]}= r{b}")
+            # shifts by 1 in place: `r@ u2/ u2/ r!` is `lsr ror` twice on the pair
+            k = 1
+            while k < len(s) and W(k, "u2/", "2/", "2*"):
+                k += 1
+            if 1 < k <= 4 and at(k) == ("R!", r):
+                ops: List[int] = []
+                for q in range(1, k):
+                    ops += {"u2/": [lsr(r + 1), ror(r)], "2/": [asr(r + 1), ror(r)],
+                            "2*": [add(r, r), adc(r + 1, r + 1)]}[s[q][1]]
+                return k + 1, self.raw(ops, f"r{r} " + " ".join(s[q][1] for q in range(1, k)))
+        # a store and a fetch: the pop and the push between them cancel (the cell
+        # under the top is left as it was), unless a rule above uses the fetch
+        if a0[0] == "R!" and a1[0] == "R@" and self.rewrite(s[1:]) is None:
+            r, b = a0[1], a1[1]
+            if r == b:
+                return 2, self.raw([movw(r, TOS)], f"r{r}! r{r}@")
+            return 2, self.raw([movw(r, TOS), movw(TOS, b)], f"r{r}! r{b}@")
         if a0[0] == "n" and a1[0] == "R!":
             r, k = a1[1], a0[1]
             if k == 0:
@@ -254,6 +271,10 @@ class Peephole:
             op = {"+": (add, adc), "-": (sub, sbc), "and": (_and, _and), "or": (_or, _or),
                   "xor": (eor, eor)}[a1[1]]
             return 2, self.raw([op[0](TOS, b), op[1](TOS + 1, b + 1)], f"r{b} {a1[1]}")
+        # two fetches: one push of the top and the first register, then a `movw`
+        if a0[0] == "R@" and a1[0] == "R@" and self.rewrite(s[1:]) is None:
+            r, b = a0[1], a1[1]
+            return 2, self.raw(dup() + [st_y(r + 1), st_y(r), movw(TOS, b)], f"r{r}@ r{b}@")
         return None
 
     @staticmethod
@@ -386,6 +407,18 @@ class Peephole:
             marks = [(where[ix], ln, st) for ix, ln, st in marks]
             items = new
         return items, marks
+
+
+def lsr(d: int) -> int:
+    return 0x9406 | d << 4
+
+
+def asr(d: int) -> int:
+    return 0x9405 | d << 4
+
+
+def ror(d: int) -> int:
+    return 0x9407 | d << 4
 
 
 def _and(d: int, r: int) -> int:
