@@ -759,7 +759,9 @@ class FuncGen:
         self.saved = sorted(self.reg_of.values())
         # the cells the entry code must clear: those of locals that may be read before
         # written (the backend's own temporaries are always written first)
-        rbw = read_before_written(f)
+        if not hasattr(self, "rbw"):
+            self.rbw = read_before_written(f)
+        rbw = self.rbw
         if rbw is None:
             self.clear = set(range(self.L))
         else:
@@ -854,15 +856,27 @@ class FuncGen:
             return out
         for r in self.saved:
             groups.append([avr.push(r), avr.push(r + 1)])
-        for i in range(self.P):          # the arguments, the top of the data stack first
+        # the arguments, the top of the data stack first; the top goes to its register
+        # with a `movw`, the next ones straight from the stack (`ld r, Y+`), and the
+        # top is reloaded once, when a frame cell or the body needs it
+        top = True                       # r25:r24 holds the next argument
+        for i in range(self.P):
             o = self.F - 1 - i
-            if o in self.reg_of:
-                groups.append(avr.store_reg(self.reg_of[o]))
-            elif o in self.fpos:
+            r = self.reg_of.get(o)
+            if r is not None:
+                groups.append([avr.movw(r, avr.TOS)] if top else [avr.ld_y(r), avr.ld_y(r + 1)])
+                top = False
+                continue
+            if not top:
+                groups.append(avr.drop())
+                top = True
+            if o in self.fpos:
                 flush()
                 out.append(("t", ">r"))
             else:
                 groups.append(avr.drop())
+        if not top:
+            groups.append(avr.drop())
         zero = None
         for o in range(self.L):
             r = self.reg_of.get(o)
