@@ -282,3 +282,10 @@ def test_prologue_clears_only_locals_read_before_written(link):
     portable, native, _text, err = run_both(link, CLEAR_SRC)
     assert err is None, err
     assert portable == native == clear_expected()
+
+
+def test_shifts_and_arguments_as_on_the_avr(link):
+    from test_backend_avr_native import SHIFT_SRC, shift_expected
+    portable, native, text, err = run_both(link, SHIFT_SRC)
+    assert err is None, err
+    assert portable == native == shift_expected()

@@ -183,6 +183,7 @@ def branch_item(words: Sequence[int]) -> str:
 class Peephole:
     def __init__(self, sem: dict):
         self.sem = sem            # raw item text -> ("R@", reg) | ("R!", reg)
+        self.late = False         # the rules that would hide a register access from the others
 
     def sym(self, tok: str):
         if tok in self.sem:
@@ -196,6 +197,14 @@ class Peephole:
         return [("t", x) for x in forth(words)] + [("c", f"( {note} )")]
 
     # ..................................................................... rules
+    def early(self, s):
+        """rewrite(s) by the rules of the first passes only."""
+        late, self.late = self.late, False
+        try:
+            return self.rewrite(s)
+        finally:
+            self.late = late
+
     def rewrite(self, s):
         """s: the symbols from here on; returns (number used, new items) or None."""
         def at(k):
@@ -249,7 +258,7 @@ class Peephole:
                 return k + 1, self.raw(ops, f"r{r} " + " ".join(s[q][1] for q in range(1, k)))
         # a store and a fetch: the pop and the push between them cancel (the cell
         # under the top is left as it was), unless a rule above uses the fetch
-        if a0[0] == "R!" and a1[0] == "R@" and self.rewrite(s[1:]) is None:
+        if self.late and a0[0] == "R!" and a1[0] == "R@" and self.early(s[1:]) is None:
             r, b = a0[1], a1[1]
             if r == b:
                 return 2, self.raw([movw(r, TOS)], f"r{r}! r{r}@")
@@ -272,7 +281,7 @@ class Peephole:
                   "xor": (eor, eor)}[a1[1]]
             return 2, self.raw([op[0](TOS, b), op[1](TOS + 1, b + 1)], f"r{b} {a1[1]}")
         # two fetches: one push of the top and the first register, then a `movw`
-        if a0[0] == "R@" and a1[0] == "R@" and self.rewrite(s[1:]) is None:
+        if self.late and a0[0] == "R@" and a1[0] == "R@" and self.early(s[1:]) is None:
             r, b = a0[1], a1[1]
             return 2, self.raw(dup() + [st_y(r + 1), st_y(r), movw(TOS, b)], f"r{r}@ r{b}@")
         return None
@@ -364,6 +373,12 @@ class Peephole:
     # ..................................................................... driver
     def run(self, items: list, marks: list):
         """items -> new items; marks [(index, line, start)] follow their items."""
+        self.late = False
+        items, marks = self._run(items, marks)
+        self.late = True
+        return self._run(items, marks)
+
+    def _run(self, items: list, marks: list):
         changed = True
         while changed:
             changed = False
