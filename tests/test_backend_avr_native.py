@@ -8,6 +8,7 @@ that the rule it is about did fire in the real build."""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 
@@ -151,3 +152,70 @@ println(iseven2(Int16(10)), isodd2(Int16(7)))
     assert "$92" in many_word and "$90" in many_word   # registers saved and restored
     assert "( ahead )" in many_word               # break: one RJMP
     assert "8 rshift" in many_word and "8 lshift" in many_word and "u2/ u2/ u2/" in many_word
+
+
+def test_prologue_clears_only_locals_read_before_written(jl):
+    from clear_locals_program import CLEAR_SRC, clear_expected
+    portable, native, text, _ = run_both(jl, CLEAR_SRC)
+    assert portable == native == clear_expected()
+
+    def prologue(name):
+        w = text[text.index(": " + name):]
+        return w[:w.index("( frame:")]
+
+    eor = re.compile(r"\$2[4-7][0-9a-f]{2} f,")
+    assert not eor.search(prologue("pick("))         # x, y: written on every path first
+    assert not eor.search(prologue("dirty("))
+    assert eor.search(prologue("carried("))          # k and d read as 0
+
+
+SHIFT_SRC = """
+function sh(a::Int16, b::UInt16, c::Int16)
+    w = a * c
+    x = a
+    y = b
+    x >>= 1
+    y >>= 2
+    c <<= 3
+    t = x - c
+    u = t ⊻ Int16(y)
+    return u - x + w
+end
+
+as = Int16[-32768, -7, -1, 0, 1, 5, 32767]
+cs = Int16[-4097, -1, 0, 3, 4096]
+for a in as
+    for c in cs
+        print(sh(a, (a % UInt16) ⊻ 0x00f3, c), " ")
+    end
+end
+println()
+"""
+
+
+def shift_expected() -> str:
+    def s16(v):
+        v &= 0xFFFF
+        return v - 0x10000 if v & 0x8000 else v
+
+    out = []
+    for a in (-32768, -7, -1, 0, 1, 5, 32767):
+        for c in (-4097, -1, 0, 3, 4096):
+            b = (a & 0xFFFF) ^ 0xF3
+            x, y, c2 = a >> 1, b >> 2, s16(c << 3)
+            t = s16(x - c2)
+            out.append(f"{s16((t ^ y) - x + a * c)} ")
+    return "".join(out) + "\n"
+
+
+def test_in_place_shifts_store_fetch_and_arguments(jl):
+    portable, native, text, _ = run_both(jl, SHIFT_SRC)
+    assert portable == native == shift_expected()
+    assert "( r14 2/ )" in text and "( r16 u2/ u2/ )" in text and "( r12 2* 2* 2* )" in text
+    assert re.search(r"\( r(\d+)! r\1@ \)", text) and re.search(r"\( r\d+@ r\d+@ \)", text)
+    # the arguments: movw r12,r24 (c), then b and a straight from the stack (four
+    # `ld r, Y+`), then the top reloaded once (ld r24, Y+; ld r25, Y+)
+    w = text[text.index(": sh("):]
+    ops = [int(x, 16) for x in re.findall(r"\$([0-9a-f]{4}) f,", w[:w.index("( frame:")])]
+    assert ops[-7] == 0x016c and ops[-2:] == [0x9189, 0x9199]
+    assert all(op & 0xFE0F == 0x9009 for op in ops[-6:-2])

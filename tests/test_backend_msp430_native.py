@@ -275,3 +275,17 @@ println(get(a, Int16(2), Int16(5)))
     assert err is not None and "BoundsError" in err and ":6:" in err
     portable, native, _, err = run_both(link, "x = Int16(3)\nprintln(x * Int16(5))\n")
     assert err is None and portable == native == "15\n"
+
+
+def test_prologue_clears_only_locals_read_before_written(link):
+    from clear_locals_program import CLEAR_SRC, clear_expected
+    portable, native, _text, err = run_both(link, CLEAR_SRC)
+    assert err is None, err
+    assert portable == native == clear_expected()
+
+
+def test_shifts_and_arguments_as_on_the_avr(link):
+    from test_backend_avr_native import SHIFT_SRC, shift_expected
+    portable, native, text, err = run_both(link, SHIFT_SRC)
+    assert err is None, err
+    assert portable == native == shift_expected()

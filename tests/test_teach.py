@@ -80,8 +80,9 @@ def test_explain_bytes_are_the_images(sumsq):
     assert sum(r.bytes for r in rows) + helpers == img.program_bytes
     # the columns of the known program
     r = {row.line: row for row in ex.rows}
-    # s += i * i, with s in r15:r14 and i in r17:r16 (locals in registers, jlforth/backend/avr.py)
-    s_i_i = ("[ $939a f, $938a f, $01c7 f, ] ( r14@ ) [ $939a f, $938a f, $01c8 f, ] ( r16@ ) "
+    # s += i * i, with s in r15:r14 and i in r17:r16 (locals in registers, jlforth/backend/avr.py);
+    # the first two fetches are one push of the top and of r15:r14, then `movw r24,r16`
+    s_i_i = ("[ $939a f, $938a f, $92fa f, $92ea f, $01c8 f, ] "
              "[ $939a f, $938a f, $01c8 f, ] ( r16@ ) * + [ $017c f, $9189 f, $9199 f, ] ( r14! )")
     assert r[4].forth == s_i_i
     assert r[4].bytes == sum(t.bytes for t in lst.toks if t.line == 4)
@@ -222,8 +223,8 @@ def test_trace_stack_after_each_word():
     want = [
         ("3", [3]),                      # the argument
         ("f(i16)", [3]),                 # call: f starts with 3 on the stack
-        ("[ $92ef f, $92ff f, $930f f, $931f f, ]", [3]),             # push r14..r17
-        ("[ $017c f, $9189 f, $9199 f, $2700 f, $2711 f, ]", []),     # r14 = x, r16 = 0
+        ("[ $92ef f, $92ff f, $930f f, $931f f, $017c f, ]", [3]),    # push r14..r17, r14 = x
+        ("[ $9189 f, $9199 f, ]", []),   # drop (y is written before it is read: not cleared)
         ("[ $939a f, $938a f, $01c7 f, ]", [3]),                      # x
         ("2*", [6]),
         ("1+", [7]),
@@ -245,7 +246,8 @@ def test_trace_stack_after_each_word():
     # sts, ld, ld, ret, literal, rcall, dup (2+4+4+6+3+4 = 23)
     cyc = {s.n: s.cycles for s in tr.steps}
     assert tr.overhead == 23
-    assert (cyc[1], cyc[2], cyc[3], cyc[5], cyc[7], cyc[9], cyc[10]) == (6, 3, 8, 5, 2, 4, 2)
+    # step 3: four pushes (2 each) and the argument's movw (1)
+    assert (cyc[1], cyc[2], cyc[3], cyc[5], cyc[7], cyc[9], cyc[10]) == (6, 3, 9, 5, 2, 4, 2)
     assert cyc[12] == 4 * 2 + 4               # four pops and the return
     assert cyc[13] == 4 + 4                   # drop (ld, ld) and the return
 

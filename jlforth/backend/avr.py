@@ -183,6 +183,7 @@ def branch_item(words: Sequence[int]) -> str:
 class Peephole:
     def __init__(self, sem: dict):
         self.sem = sem            # raw item text -> ("R@", reg) | ("R!", reg)
+        self.late = False         # the rules that would hide a register access from the others
 
     def sym(self, tok: str):
         if tok in self.sem:
@@ -196,6 +197,14 @@ class Peephole:
         return [("t", x) for x in forth(words)] + [("c", f"( {note} )")]
 
     # ..................................................................... rules
+    def early(self, s):
+        """rewrite(s) by the rules of the first passes only."""
+        late, self.late = self.late, False
+        try:
+            return self.rewrite(s)
+        finally:
+            self.late = late
+
     def rewrite(self, s):
         """s: the symbols from here on; returns (number used, new items) or None."""
         def at(k):
@@ -237,6 +246,23 @@ class Peephole:
                 b = a1[1]
                 ops = [add(r, b), adc(r + 1, b + 1)] if a2[1] == "+" else [sub(r, b), sbc(r + 1, b + 1)]
                 return 4, self.raw(ops, f"r{r} {a2[1]}= r{b}")
+            # shifts by 1 in place: `r@ u2/ u2/ r!` is `lsr ror` twice on the pair
+            k = 1
+            while k < len(s) and W(k, "u2/", "2/", "2*"):
+                k += 1
+            if 1 < k <= 4 and at(k) == ("R!", r):
+                ops: List[int] = []
+                for q in range(1, k):
+                    ops += {"u2/": [lsr(r + 1), ror(r)], "2/": [asr(r + 1), ror(r)],
+                            "2*": [add(r, r), adc(r + 1, r + 1)]}[s[q][1]]
+                return k + 1, self.raw(ops, f"r{r} " + " ".join(s[q][1] for q in range(1, k)))
+        # a store and a fetch: the pop and the push between them cancel (the cell
+        # under the top is left as it was), unless a rule above uses the fetch
+        if self.late and a0[0] == "R!" and a1[0] == "R@" and self.early(s[1:]) is None:
+            r, b = a0[1], a1[1]
+            if r == b:
+                return 2, self.raw([movw(r, TOS)], f"r{r}! r{r}@")
+            return 2, self.raw([movw(r, TOS), movw(TOS, b)], f"r{r}! r{b}@")
         if a0[0] == "n" and a1[0] == "R!":
             r, k = a1[1], a0[1]
             if k == 0:
@@ -254,6 +280,10 @@ class Peephole:
             op = {"+": (add, adc), "-": (sub, sbc), "and": (_and, _and), "or": (_or, _or),
                   "xor": (eor, eor)}[a1[1]]
             return 2, self.raw([op[0](TOS, b), op[1](TOS + 1, b + 1)], f"r{b} {a1[1]}")
+        # two fetches: one push of the top and the first register, then a `movw`
+        if self.late and a0[0] == "R@" and a1[0] == "R@" and self.early(s[1:]) is None:
+            r, b = a0[1], a1[1]
+            return 2, self.raw(dup() + [st_y(r + 1), st_y(r), movw(TOS, b)], f"r{r}@ r{b}@")
         return None
 
     @staticmethod
@@ -343,6 +373,12 @@ class Peephole:
     # ..................................................................... driver
     def run(self, items: list, marks: list):
         """items -> new items; marks [(index, line, start)] follow their items."""
+        self.late = False
+        items, marks = self._run(items, marks)
+        self.late = True
+        return self._run(items, marks)
+
+    def _run(self, items: list, marks: list):
         changed = True
         while changed:
             changed = False
@@ -386,6 +422,18 @@ class Peephole:
             marks = [(where[ix], ln, st) for ix, ln, st in marks]
             items = new
         return items, marks
+
+
+def lsr(d: int) -> int:
+    return 0x9406 | d << 4
+
+
+def asr(d: int) -> int:
+    return 0x9405 | d << 4
+
+
+def ror(d: int) -> int:
+    return 0x9407 | d << 4
 
 
 def _and(d: int, r: int) -> int:

@@ -757,6 +757,16 @@ class FuncGen:
             self.fpos = {o: i for i, o in enumerate(x for x in used if x not in self.reg_of)}
         self.FR = len(self.fpos)
         self.saved = sorted(self.reg_of.values())
+        # the cells the entry code must clear: those of locals that may be read before
+        # written (the backend's own temporaries are always written first)
+        if not hasattr(self, "rbw"):
+            self.rbw = read_before_written(f)
+        rbw = self.rbw
+        if rbw is None:
+            self.clear = set(range(self.L))
+        else:
+            self.clear = {self.slots[id(v)] + k for v in f.locals if id(v) in rbw and id(v) in self.slots
+                          for k in range(cells(v.type))}
         if final and self.FR > MAX_FRAME:
             what = "the top-level code" if self.is_main else f"function {f.src_name}"
             self.err(f"{what} needs {self.FR} cells of arguments and locals; "
@@ -838,7 +848,7 @@ class FuncGen:
                 else:
                     out.append(("t", ">r" if o in self.fpos else "drop"))
             for o in range(self.L):
-                if o in self.reg_of:
+                if o in self.reg_of and o in self.clear:
                     out.append(("t", msp430.reg_token("clr", self.reg_of[o])))
             for o in range(self.L):
                 if o in self.fpos:
@@ -846,19 +856,31 @@ class FuncGen:
             return out
         for r in self.saved:
             groups.append([avr.push(r), avr.push(r + 1)])
-        for i in range(self.P):          # the arguments, the top of the data stack first
+        # the arguments, the top of the data stack first; the top goes to its register
+        # with a `movw`, the next ones straight from the stack (`ld r, Y+`), and the
+        # top is reloaded once, when a frame cell or the body needs it
+        top = True                       # r25:r24 holds the next argument
+        for i in range(self.P):
             o = self.F - 1 - i
-            if o in self.reg_of:
-                groups.append(avr.store_reg(self.reg_of[o]))
-            elif o in self.fpos:
+            r = self.reg_of.get(o)
+            if r is not None:
+                groups.append([avr.movw(r, avr.TOS)] if top else [avr.ld_y(r), avr.ld_y(r + 1)])
+                top = False
+                continue
+            if not top:
+                groups.append(avr.drop())
+                top = True
+            if o in self.fpos:
                 flush()
                 out.append(("t", ">r"))
             else:
                 groups.append(avr.drop())
+        if not top:
+            groups.append(avr.drop())
         zero = None
         for o in range(self.L):
             r = self.reg_of.get(o)
-            if r is None:
+            if r is None or o not in self.clear:
                 continue
             if zero is None:
                 groups.append([avr.eor(r, r), avr.eor(r + 1, r + 1)])
@@ -1927,6 +1949,84 @@ def share_slots(f: ir.Function) -> Tuple[Dict[int, int], int]:
             offsets[k] = total
             total += c
     return offsets, total
+
+
+def read_before_written(f: ir.Function) -> Optional[set]:
+    """The ids of the locals of f that some path may read before writing them (a
+    conservative definite-assignment analysis): only their cells need clearing on
+    entry.  Operands are checked against what was assigned before the whole
+    expression (the backend may evaluate them in either order), a branch keeps
+    what both sides assign, a loop body or a short-circuit operand assigns
+    nothing for the code after it, and a loop's body and condition see only what
+    was assigned before the loop.  None (clear everything) when the function has
+    inline Forth, which could read any cell."""
+    local_ids = {id(v) for v in f.locals}
+    maybe: set = set()
+
+    class _Opaque(Exception):
+        pass
+
+    def expr(e, done: frozenset) -> frozenset:
+        if e is None:
+            return done
+        if isinstance(e, ir.Forth):
+            raise _Opaque()
+        if isinstance(e, ir.LocalGet):
+            if id(e.var) in local_ids and id(e.var) not in done:
+                maybe.add(id(e.var))
+            return done
+        if isinstance(e, ir.LetExpr):
+            done = expr(e.value, done) | {id(e.var)}
+            return expr(e.body, done)
+        if isinstance(e, (ir.And, ir.Or)):
+            expr(e.b, expr(e.a, done))
+            return expr(e.a, done)
+        if isinstance(e, ir.Cond):
+            d = expr(e.c, done)
+            return expr(e.a, d) & expr(e.b, d)
+        out = done
+        for c in e.children():
+            out = out | expr(c, done)
+        return out
+
+    def stmts(body, done: frozenset) -> frozenset:
+        for s in body:
+            done = stmt(s, done)
+        return done
+
+    def stmt(s, done: frozenset) -> frozenset:
+        pre = getattr(s, "pre", None)
+        if pre is not None:
+            done = stmt(pre, done)
+        if isinstance(s, ir.ForthStmt):
+            raise _Opaque()
+        if isinstance(s, ir.Assign):
+            return expr(s.value, done) | {id(s.var)}
+        if isinstance(s, ir.If):
+            d = expr(s.cond, done)
+            return stmts(s.then, d) & stmts(s.orelse, d)
+        if isinstance(s, ir.While):
+            d = expr(s.cond, done)
+            stmts(s.body, d)
+            return d
+        if isinstance(s, ir.ForRange):
+            for e in (s.start, s.step, s.stop):
+                expr(e, done)
+            stmts(s.body, done | {id(s.var)})
+            return done
+        out = done
+        for c in s.children():
+            if isinstance(c, ir.Expr):
+                out = out | expr(c, done)
+            else:
+                out = stmt(c, out)
+        return out
+
+    try:
+        stmts(f.body, frozenset())
+    except _Opaque:
+        return None
+    return maybe
 
 
 def _late_operand(a: ir.Expr, b: ir.Expr) -> bool:

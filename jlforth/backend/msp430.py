@@ -329,6 +329,13 @@ class Block:
                 vs.append(place)
                 return 1
             if not vs:
+                # `r7! r8!` (a word's arguments): the second from the stack straight
+                # into its register (`mov @PSP+, r8`), the top reloaded once
+                if place.kind == "reg" and nxt and RE_RACC.match(nxt[0].lower()) \
+                        and nxt[0].endswith("!") and int(RE_RACC.match(nxt[0].lower()).group(1)) != place.v:
+                    r2 = int(RE_RACC.match(nxt[0].lower()).group(1))
+                    self.emit(op1(MOV, R(TOS), place.dst()), op1(MOV, ("@+", PSP), R(r2)), POPT)
+                    return 2
                 self.emit(op1(MOV, R(TOS), place.dst()), POPT)
                 return 1
             x = self.pop()
