@@ -16,8 +16,9 @@ builder (which treats ``f,`` the same way) lays it down.
 """
 from __future__ import annotations
 
-import re
 from typing import List, Sequence
+
+from .tokens import cell_value
 
 TOS = 24
 
@@ -160,20 +161,6 @@ CMP = {"=": (False, "eq"), "<>": (False, "ne"), "<": (False, "lt"), ">": (True, 
        "u<": (False, "lo"), "u>": (True, "lo")}
 
 
-def _int(tok: str):
-    t = tok.lower()
-    try:
-        if t.startswith("$"):
-            return int(t[1:], 16) & 0xFFFF
-        if re.fullmatch(r"-?\d+", t):
-            v = int(t)
-            if -32768 <= v <= 65535:
-                return v & 0xFFFF
-    except ValueError:
-        pass
-    return None
-
-
 def branch_item(words: Sequence[int]) -> str:
     """`words` (ending in a conditional skip), then an unresolved RJMP that
     THEN / REPEAT resolve: what IF leaves on the compile-time stack."""
@@ -188,7 +175,7 @@ class Peephole:
     def sym(self, tok: str):
         if tok in self.sem:
             return self.sem[tok]
-        v = _int(tok)
+        v = cell_value(tok)
         if v is not None:
             return ("n", v)
         return ("w", tok.lower())

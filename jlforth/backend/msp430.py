@@ -32,7 +32,9 @@ popping them at every exit, as the AVR code does with its register pairs.
 from __future__ import annotations
 
 import re
-from typing import List, Optional
+from typing import List
+
+from .tokens import cell_value
 
 T_ORIG = 0x4F52          # the kernels' control-flow tag of an IF (forth_kernel/common/interp.c)
 IP, PSP, TOS, SP, PC, SR, CG = 4, 5, 6, 1, 0, 2, 3
@@ -157,20 +159,6 @@ class Opd:
 
 class _Cannot(Exception):
     pass
-
-
-def _int(tok: str) -> Optional[int]:
-    t = tok.lower()
-    try:
-        if t.startswith("$"):
-            return int(t[1:], 16) & 0xFFFF
-        if re.fullmatch(r"-?\d+", t):
-            v = int(t)
-            if -32768 <= v <= 65535:
-                return v & 0xFFFF
-    except ValueError:
-        pass
-    return None
 
 
 BINOPS = {"+": ADD, "-": SUB, "and": AND, "or": BIS, "xor": XOR}
@@ -308,7 +296,7 @@ class Block:
         """Compile tok (nxt: the tokens after it); returns how many tokens were
         used, or raises _Cannot (nothing emitted then)."""
         t = tok.lower()
-        v = _int(t)
+        v = cell_value(t)
         vs = self.vs
         self.need(2)
         if v is not None:
@@ -558,13 +546,13 @@ class Block:
             self.emit(*shift[n[0]])
             self.tokens += 2
             return 3
-        if (len(n) >= 3 and _int(n[0]) in (1, 2, 3, 4) and n[1] in ("lshift", "rshift")
+        if (len(n) >= 3 and cell_value(n[0]) in (1, 2, 3, 4) and n[1] in ("lshift", "rshift")
                 and n[2] == store):
-            self.emit(*(shift["2*" if n[1] == "lshift" else "u2/"] * _int(n[0])))
+            self.emit(*(shift["2*" if n[1] == "lshift" else "u2/"] * cell_value(n[0])))
             self.tokens += 3
             return 4
         if len(n) >= 3 and n[1] in BINOPS and n[2] == store:
-            k = _int(n[0])
+            k = cell_value(n[0])
             src = None
             if k is not None:
                 src = ("#", k)
