@@ -892,7 +892,7 @@ class MetaCompiler:
                 elif not self.state and not fl & F_COMPONLY:
                     raise ForthThrow(E_COMPONLY)
                 else:
-                    self.execute(w.xt)
+                    self.run_word(w)
             else:
                 kind, v = self.number(t)
                 if not kind:
@@ -907,8 +907,20 @@ class MetaCompiler:
                     self.cg_literal(v)
                 else:
                     self.push(v & 0xFFFF)
-            if len(self.stack) > DS_CELLS:
+            if len(self.stack) > self.ds_cells():
                 raise ForthThrow(E_DS_OVER)
+        self.line_done()
+
+    # hooks where a kernel's interpreter does more (meta_msp430)
+    def run_word(self, w) -> None:
+        """Run a word from the interpreter (interp.c run())."""
+        self.execute(w.xt)
+
+    def line_done(self) -> None:
+        """The end of a line (interp.c: dict_flush, dict_persist)."""
+
+    def ds_cells(self) -> int:
+        return DS_CELLS
 
     def compile_lines(self, lines, path: str = "<source>") -> None:
         """lines: (line number, text) pairs, as the loader would send them."""

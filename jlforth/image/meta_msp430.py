@@ -27,9 +27,8 @@ from typing import Optional
 
 from .kernel import F_INLINE
 from .kernel_msp430 import OP_CALL, OP_DOCOL, Kernel430
-from .meta import (GHOST, NAME_MAX, T_DEST, Def, E_BAD_ADDR, E_COMPONLY, E_CONTROL, E_DS_OVER,
-                   E_RANGE, E_UNDEFINED, ForthThrow, MetaCompiler, _kernel_words, lower,
-                   store_cell)
+from .meta import (GHOST, NAME_MAX, T_DEST, Def, E_BAD_ADDR, E_CONTROL, E_RANGE, ForthThrow,
+                   MetaCompiler, _kernel_words, lower, store_cell)
 
 LOG_MAGIC = 0x4A46           # flash.S rec_check: the check word's seed
 UNSET = 0xFFFF
@@ -370,42 +369,17 @@ class MetaCompiler430(MetaCompiler):
         super()._unloop()
         self.rstack.pop()
 
-    def interpret_line(self, text: bytes) -> None:
-        self.src, self.toin = text, 0
-        while True:
-            t = self.parse_name()
-            if not t:
-                break
-            self.tok = t
-            w = self.lookup(t)
-            if w is not None:
-                fl = w.flags
-                if self.state and fl & 0x80:
-                    self.cg_compile_xt(w.xt)
-                elif not self.state and not fl & 0x20:
-                    raise ForthThrow(E_COMPONLY)
-                else:
-                    if isinstance(w, Def):
-                        self.pend = 0               # run(): dict_flush
-                    self.execute(w.xt)
-            else:
-                kind, v = self.number(t)
-                if not kind:
-                    raise ForthThrow(E_UNDEFINED)
-                if kind == 2:
-                    if self.state:
-                        self.cg_literal(v)
-                        self.cg_literal(v >> 16)
-                    else:
-                        self.pushd(v)
-                elif self.state:
-                    self.cg_literal(v)
-                else:
-                    self.push(v & 0xFFFF)
-            if len(self.stack) > self.k.ds_cells:
-                raise ForthThrow(E_DS_OVER)
+    def run_word(self, w) -> None:
+        if isinstance(w, Def):
+            self.pend = 0                           # run(): dict_flush
+        self.execute(w.xt)
+
+    def line_done(self) -> None:
         if not self.state:
             self.pend = 0                           # the end of the line: dict_flush
+
+    def ds_cells(self) -> int:
+        return self.k.ds_cells
 
     # ================================================================ results
     def eeprom_record(self) -> bytes:
