@@ -812,3 +812,24 @@ def test_recursion_on_locals_keeps_the_data_stack_empty(jl):
         println(sum_to(Int32(60)), " ", down(Int16(5)), " ", down(Int16(6)))
     """)
     assert jl.output(src) == lines("1830 3 3")
+
+
+def test_widening_multiplies(jl):
+    """Int32(a) * Int32(b) of 16-bit values compiles to the kernel's 16x16->32
+    multiply (m* / um*); the results are Julia's, wrap-around included."""
+    r = jl.run(dedent("""
+        a = Int16(-32768)
+        b = Int16(32767)
+        c = Int8(-128)
+        u = UInt16(65535)
+        v = UInt8(255)
+        println(Int32(a) * Int32(a), " ", Int32(a) * Int32(b), " ", Int32(b) * Int32(c))
+        println(Int32(u) * Int32(u), " ", UInt32(u) * UInt32(u), " ", UInt32(u) * UInt32(v))
+        println(Int32(u) * Int32(a))
+    """))
+    # by hand: 2^30; -2^15 (2^15 - 1); 32767 * -128; 65535^2 = 4294836225 wraps in
+    # Int32 to 4294836225 - 2^32; as UInt32 it fits; 65535 * 255; mixed: d*
+    assert r.output == ("1073741824 -1073709056 -4194176\n"
+                        "-131071 4294836225 16711425\n"
+                        "-2147450880\n")
+    assert r.error is None

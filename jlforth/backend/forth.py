@@ -285,6 +285,25 @@ def is_double(t: JType) -> bool:
     return cells(t) == 2 and not isinstance(t, ArrayType)
 
 
+def _widening_multiply(e) -> Optional[str]:
+    """``m*`` or ``um*`` when a 32-bit product's operands are both widened from
+    at most 16 bits, the same signedness, by conversions that cannot fail:
+    the exact product then fits 32 bits, whose low bits are the wrapped one."""
+    if e.op != "mul" or not (isinstance(e.type, IntType) and e.type.bits == 32):
+        return None
+    srcs = []
+    for x in (e.a, e.b):
+        if not (isinstance(x, ir.Convert) and isinstance(x.a.type, IntType)
+                and x.a.type.bits <= 16 and x.type == e.type):
+            return None
+        srcs.append(x.a.type)
+    if all(t.signed for t in srcs) and e.type.signed:
+        return "m*"              # sign-extension into Int32 never fails
+    if not any(t.signed for t in srcs):
+        return "um*"             # zero-extension never fails, signed or not
+    return None
+
+
 _ABBREV = {"Int8": "i8", "UInt8": "u8", "Int16": "i16", "UInt16": "u16", "Int32": "i32",
            "UInt32": "u32", "Bool": "bool", "Char": "char", "Nothing": "nothing"}
 
@@ -1550,6 +1569,13 @@ class FuncGen:
         op = e.op
         if op in ("shl", "shr", "lshr"):
             return self.shift(e)
+        widening = _widening_multiply(e)
+        if widening:
+            # Int32(a) * Int32(b) with 16-bit a and b: the kernel's one
+            # 16 x 16 -> 32 multiply instead of a 32 x 32 one
+            self.operands(e.a.a, e.b.a, True)
+            self.t(widening)
+            return
         self.operands(e.a, e.b, op in ("add", "mul", "and", "or", "xor", "min", "max"))
         line = str(e.loc.line if e.loc else 0)
         dbl = is_double(t)
