@@ -236,7 +236,6 @@ class Repl:
         shown = 0
         dec = codecs.getincrementaldecoder("utf-8")("replace")
         broke = False
-        hold_at = None
 
         def body() -> bytes:
             return bytes(buf[len(echo):]) if buf.startswith(echo) else bytes(buf)
@@ -584,7 +583,7 @@ class Repl:
                 b = self.build(self._temp_segment(label, stmts, False, user))
             except ReplError:
                 raise first from None
-        stats = self.upload(b.units, b.program)
+        self.upload(b.units, b.program)
         self.built = Built(b.program, b.forth, b.units, b.lines)
         if b.temp is None:
             raise ReplError("internal: the temporary word was not generated")
@@ -688,7 +687,6 @@ class Repl:
 
     # ------------------------------------------------------------ the loop
     def loop(self, inp=None) -> int:
-        interactive = inp is None and sys.stdin.isatty()
         _setup_readline()
         if self.banner:
             self.say(self.banner)

@@ -1166,13 +1166,7 @@ class Checker:
         if e.func.id == "println":
             out.append(ir.PrintStr("\n", e.loc))
         out = self._arguments_before_printing(out)
-        merged: List[ir.Stmt] = []
-        for s in out:
-            if isinstance(s, ir.PrintStr) and merged and isinstance(merged[-1], ir.PrintStr):
-                merged[-1] = ir.PrintStr(merged[-1].text + s.text, merged[-1].loc)
-            else:
-                merged.append(s)
-        return merged
+        return ir.merge_prints(out)
 
     def _arguments_before_printing(self, out: List[ir.Stmt]) -> List[ir.Stmt]:
         """Julia evaluates every argument of print before printing anything: when an

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from typing import Tuple
 
-from .types import (BOOL, CHAR, INT16, IntType, JType, int_type, promote_type, signed_of,
+from .types import (BOOL, CHAR, INT16, IntType, JType, promote_type, signed_of,
                     unsigned_of)
 
 V = Tuple[int, JType]
@@ -208,7 +208,7 @@ def _same_rem(x: V, y: V) -> V:
 
 
 def _same_fld(x: V, y: V) -> V:
-    d = _same_div(x, y)          # raises like div
+    _same_div(x, y)              # raises like div
     return (x[0] // y[0], x[1])  # exact floor; fits whenever div did
 
 

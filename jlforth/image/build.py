@@ -9,8 +9,8 @@ from typing import Iterable, Optional, Sequence
 
 from ..targets import Target
 from . import kernel as kmod
-from .kernel import UNIFIED, Kernel
-from .meta import GHOST, BuildError, Def, MetaCompiler
+from .kernel import Kernel
+from .meta import BuildError, Def, MetaCompiler
 
 
 class ImageTooLarge(BuildError):

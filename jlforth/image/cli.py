@@ -29,7 +29,7 @@ def cmd_build(args) -> int:
     """Meta-compile PROG (.jl or .fs) with the kernel into one HEX (+ .eep.hex)."""
     from rich.console import Console
     from ..errors import CompileError
-    from .build import build_file, eep_path
+    from .build import build_file
     from .kernel import KernelError
     from .meta import BuildError
     from .report import flash_command, print_report
@@ -43,10 +43,7 @@ def cmd_build(args) -> int:
     try:
         img = build_file(src, target, no_main=args.no_main, strip=args.strip,
                          keep=args.keep or (), check=False)
-    except CompileError as e:
-        print(e.format(), file=sys.stderr)
-        return 1
-    except BuildError as e:
+    except (CompileError, BuildError) as e:
         print(e.format(), file=sys.stderr)
         return 1
     except (KernelError, FileNotFoundError) as e:

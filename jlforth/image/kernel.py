@@ -144,6 +144,35 @@ class Kernel:
         return hashlib.sha1(self.flash[: self.kernel_bytes]).hexdigest()[:12]
 
 
+def read_words(k, sym, bit: int) -> None:
+    """Walk the kernel's header chain from k.kernel_latest into k.words,
+    k.by_name and k.by_xt (links are plain byte addresses; ``bit`` is the
+    flash bit of the chip's Forth addresses), then check the labels the
+    compiler refers to name the right words."""
+    h, seen = k.kernel_latest, set()
+    while h & ~bit & 0xFFFF:
+        if h in seen or len(seen) > 2000:
+            raise KernelError("the kernel's header chain loops")
+        seen.add(h)
+        n = k.cfetch(h + 2)
+        if not 1 <= n <= 31:
+            raise KernelError(f"bad kernel header at {h:#06x} (name length {n})")
+        name = bytes(k.cfetch(h + 3 + i) for i in range(n)).decode("latin-1")
+        xt = (h + 4 + n + (n & 1)) | bit
+        w = KernelWord(name, h | bit, xt, k.cfetch(xt - 1))
+        k.words.append(w)
+        k.by_name.setdefault(name, w)
+        k.by_xt[xt] = w
+        link = k.fetch(h)
+        h = link | bit if link else 0
+    for label, name in LABELS.items():
+        xt = sym(label) | bit
+        w = k.by_xt.get(xt)
+        if w is None or w.name != name:
+            raise KernelError(f"kernel label {label} ({xt:#06x}) is not the word {name!r}")
+        k.xts[label] = xt
+
+
 def _opt_symbol(symbols: dict, *names, default=None):
     for n in names:
         if n in symbols:
@@ -217,28 +246,7 @@ def load(target: Target, elf: Optional[Path] = None, hexfile: Optional[Path] = N
                s0=0, here_limit=0, ram_end=target.ram["end"])
     k.kernel_latest = k.fetch(sym("kernel_latest_hdr")) | UNIFIED
 
-    # walk the header chain
-    h, seen = k.kernel_latest, set()
-    while h & 0x7FFF:
-        if h in seen or len(seen) > 2000:
-            raise KernelError("the kernel's header chain loops")
-        seen.add(h)
-        n = k.cfetch(h + 2)
-        if not 1 <= n <= 31:
-            raise KernelError(f"bad kernel header at {h:#06x} (name length {n})")
-        name = bytes(k.cfetch(h + 3 + i) for i in range(n)).decode("latin-1")
-        xt = (h + 4 + n + (n & 1)) | UNIFIED
-        w = KernelWord(name, h | UNIFIED, xt, k.cfetch(xt - 1))
-        k.words.append(w)
-        k.by_name.setdefault(name, w)
-        k.by_xt[xt] = w
-        h = k.fetch(h) | UNIFIED if k.fetch(h) else 0
-    for label, name in LABELS.items():
-        xt = sym(label) | UNIFIED
-        w = k.by_xt.get(xt)
-        if w is None or w.name != name:
-            raise KernelError(f"kernel label {label} ({xt:#06x}) is not the word {name!r}")
-        k.xts[label] = xt
+    read_words(k, sym, UNIFIED)
     # codegen.c features, told apart by their statics and functions
     k.folds = "last_lit" in syms
     k.begin_is_target = "cg_begin" in syms

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..targets import Target
-from .kernel import LABELS, Kernel, KernelError, KernelWord, _opt_symbol, _read_elf
+from .kernel import Kernel, KernelError, _opt_symbol, _read_elf, read_words
 
 OP_DOCOL = 0x1289          # call r9: a colon word's code field
 OP_CALL = 0x12B0           # call #imm: a constant's or CREATEd word's code field
@@ -121,27 +121,7 @@ def load(target: Target, elf: Path, hexfile: Path) -> Kernel430:
         k.xts[label] = sym(label)
     k.kernel_latest = k.fetch(sym("kernel_latest_hdr"))
 
-    h, seen = k.kernel_latest, set()
-    while h:
-        if h in seen or len(seen) > 2000:
-            raise KernelError("the kernel's header chain loops")
-        seen.add(h)
-        n = k.cfetch(h + 2)
-        if not 1 <= n <= 31:
-            raise KernelError(f"bad kernel header at {h:#06x} (name length {n})")
-        name = bytes(k.cfetch(h + 3 + i) for i in range(n)).decode("latin-1")
-        xt = h + 4 + n + (n & 1)
-        w = KernelWord(name, h, xt, k.cfetch(xt - 1))
-        k.words.append(w)
-        k.by_name.setdefault(name, w)
-        k.by_xt[xt] = w
-        h = k.fetch(h)
-    for label, name in LABELS.items():
-        xt = sym(label)
-        w = k.by_xt.get(xt)
-        if w is None or w.name != name:
-            raise KernelError(f"kernel label {label} ({xt:#06x}) is not the word {name!r}")
-        k.xts[label] = xt
+    read_words(k, sym, 0)
     if k.by_name.get("unloop") is None or k.by_name["unloop"].xt != k.xts["unloop"]:
         raise KernelError("kernel label unloop is not the word 'unloop'")
     k.codegen = syms.get("jlf_codegen", 1)

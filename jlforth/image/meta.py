@@ -662,7 +662,9 @@ class MetaCompiler:
         if d.hdr is not None:
             self.cache_put(d.xt - 1, d.flags)
 
-    def header(self, kind: str) -> Def:
+    def new_def(self, kind: str) -> tuple[Def, bytes, str]:
+        """The next name in the input as a definition, and how --strip's plan
+        lays it: "full", "bare" (code, no header) or "ghost" (not at all)."""
         name = self.need_name()
         key = lower(name[:NAME_MAX])
         self.ordinal += 1
@@ -673,6 +675,10 @@ class MetaCompiler:
             self.area = "ghost"
         d = Def(self.ordinal, key.decode("latin-1"), key, None, 0, kind, line=self.lineno,
                 ghost=mode == "ghost")
+        return d, key, mode
+
+    def header(self, kind: str) -> Def:
+        d, key, mode = self.new_def(kind)
         if self.k.codegen >= 3 and self.fhere & 1:   # codegen 3: headers start even
             self.comma_byte(0xFF)
         if mode != "bare":

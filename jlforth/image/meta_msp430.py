@@ -27,8 +27,8 @@ from typing import Optional
 
 from .kernel import F_INLINE
 from .kernel_msp430 import OP_CALL, OP_DOCOL, Kernel430
-from .meta import (GHOST, NAME_MAX, T_DEST, Def, E_BAD_ADDR, E_CONTROL, E_RANGE, ForthThrow,
-                   MetaCompiler, _kernel_words, lower, store_cell)
+from .meta import (GHOST, T_DEST, Def, E_BAD_ADDR, E_CONTROL, E_RANGE, ForthThrow,
+                   MetaCompiler, _kernel_words, store_cell)
 
 LOG_MAGIC = 0x4A46           # flash.S rec_check: the check word's seed
 UNSET = 0xFFFF
@@ -325,16 +325,7 @@ class MetaCompiler430(MetaCompiler):
 
     # ================================================================ interp.c
     def header(self, kind: str) -> Def:
-        name = self.need_name()
-        key = lower(name[:NAME_MAX])
-        self.ordinal += 1
-        mode = "full"
-        if self.plan is not None:
-            mode = self.plan.get(self.ordinal, "ghost")
-        if mode == "ghost":
-            self.area = "ghost"
-        d = Def(self.ordinal, key.decode("latin-1"), key, None, 0, kind, line=self.lineno,
-                ghost=mode == "ghost")
+        d, key, mode = self.new_def(kind)
         if self.fhere & 1:                          # after an odd FC, code stays even
             self.comma_c(0xFF)
         self.pend = 0

@@ -21,7 +21,7 @@ authoritative list of node kinds and operators is in ``docs/language.md``
 from __future__ import annotations
 
 import itertools
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Dict, Iterator, List, Optional
 
 from ..check.types import BOOL, NOTHING, JType
 from ..errors import Loc
@@ -473,6 +473,17 @@ class PrintStr(Stmt):
     def __init__(self, text: str, loc: Optional[Loc] = None):
         self.text = text
         self.loc = loc
+
+
+def merge_prints(stmts: List[Stmt]) -> List[Stmt]:
+    """Adjacent PrintStr statements as one (one string in flash, one call)."""
+    merged: List[Stmt] = []
+    for s in stmts:
+        if isinstance(s, PrintStr) and merged and isinstance(merged[-1], PrintStr):
+            merged[-1] = PrintStr(merged[-1].text + s.text, merged[-1].loc)
+        else:
+            merged.append(s)
+    return merged
 
 
 class Print(Stmt):

@@ -44,7 +44,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from .link import ForthLink, LinkError
+from .link import ForthLink
 from .units import is_hash
 
 from .support import AVR, BASE_HASH, Support

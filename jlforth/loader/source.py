@@ -3,7 +3,6 @@ through the compiler's Forth backend."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 from .units import SourceError, Unit, split_units
 

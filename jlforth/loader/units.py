@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
+from typing import Optional
 
 #: words that lay down a new header for the next name in the input
 DEFINERS = {":", "create", "variable", "2variable", "constant", "2constant",

@@ -113,13 +113,7 @@ def fold_stmts(stmts: List[ir.Stmt]) -> List[ir.Stmt]:
             out.append(ir.PrintStr(_julia_print(s.value), s.loc))
         else:
             out.append(s)
-    merged: List[ir.Stmt] = []
-    for s in out:
-        if isinstance(s, ir.PrintStr) and merged and isinstance(merged[-1], ir.PrintStr):
-            merged[-1] = ir.PrintStr(merged[-1].text + s.text, merged[-1].loc)
-        else:
-            merged.append(s)
-    return merged
+    return ir.merge_prints(out)
 
 
 def _range_empty(s: ir.ForRange) -> bool:

@@ -149,10 +149,7 @@ def cmd_trace(args) -> int:
     try:
         tr = run_trace(text, args.file, args.call, target, max_steps=args.max_steps,
                        native=not args.portable)
-    except CompileError as e:
-        print(e.format(), file=sys.stderr)
-        return 1
-    except BuildError as e:
+    except (CompileError, BuildError) as e:
         print(e.format(), file=sys.stderr)
         return 1
     except TeachError as e:

@@ -6,9 +6,8 @@ as one self-contained page."""
 from __future__ import annotations
 
 import html
-import json
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional
 
 from .listing import Listing, Word
 from .profile import DEFAULT_BUDGET, Profile, run_profile

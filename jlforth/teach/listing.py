@@ -15,7 +15,7 @@ token.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 import re
 from typing import Dict, List, Optional, Tuple

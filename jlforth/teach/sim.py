@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import List, Optional, Sequence, Tuple
 
 from ..image import Image, build_lines
-from ..loader.link import NAK, OK, ForthLink, LinkError
+from ..loader.link import NAK, OK, ForthLink
 
 
 class TeachError(Exception):

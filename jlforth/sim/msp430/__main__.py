@@ -24,7 +24,6 @@ import time
 import tty
 
 from .sim import Msp430Sim, SimError
-from . import regs as r
 
 EXIT_STATUS = {'done': 0, 'crashed': 2, 'timeout': 3, 'max-cycles': 4,
                'hangup': 0, 'term': 0}

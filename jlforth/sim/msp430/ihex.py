@@ -24,7 +24,7 @@ def parse_hex(text):
             raise HexError(f"line {lineno}: bad length")
         if sum(raw) & 0xFF:
             raise HexError(f"line {lineno}: bad checksum")
-        n, addr, rtype, data = raw[0], raw[1] << 8 | raw[2], raw[3], raw[4:-1]
+        addr, rtype, data = raw[1] << 8 | raw[2], raw[3], raw[4:-1]
         if rtype == 0:
             for i, b in enumerate(data):
                 image[base + addr + i] = b

@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import os
-import time
 
 from . import regs as r
-from .cpu import Decoder, IllegalInstruction, dadd, disassemble, INTERRUPT_CYCLES
+from .cpu import Decoder, dadd, disassemble, INTERRUPT_CYCLES
 from .periph import INF, Clocks, FlashCtl, Ports, TimerA, Uart, Watchdog
 from .ihex import read_hex
 
