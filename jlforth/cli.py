@@ -16,9 +16,27 @@ class CliError(Exception):
 
 def _target(args) -> targets.Target:
     try:
-        return targets.get(args.target)
+        t = targets.get(args.target)
     except targets.UnknownTarget as e:
         raise CliError(str(e)) from None
+    return t.with_code(code_form(args))
+
+
+def code_form(args) -> str:
+    """--size / --portable -> the code form compile_source uses."""
+    if getattr(args, "size", False):
+        return "size"
+    return "portable" if getattr(args, "portable", False) else "speed"
+
+
+def add_code_flags(sp, portable: bool = False) -> None:
+    g = sp.add_mutually_exclusive_group()
+    g.add_argument("--size", action="store_true",
+                   help="smallest code: Julia words as bytecode for the kernel's ~vm (slower)")
+    if portable:
+        g.add_argument("--portable", action="store_true",
+                       help="plain Forth words only: no machine code laid with f, (slower code, "
+                            "the same on every chip; easier to read)")
 
 
 def _connect(args, target, **board_kw):
@@ -116,8 +134,7 @@ def cmd_compile(args) -> int:
             text = dump(frontend(source, str(path), target, optimize=not args.no_opt))
         else:
             from .backend import compile_source
-            text = compile_source(source, str(path), target, optimize=not args.no_opt,
-                                  native=not args.portable).text()
+            text = compile_source(source, str(path), target, optimize=not args.no_opt).text()
     except CompileError as e:
         print(e.format(), file=sys.stderr)
         return 1
@@ -161,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--port", help="serial port or pyserial URL; default: a fresh simulated board")
         sp.add_argument("--target", default="atmega328p", help=f"chip ({', '.join(targets.names())})")
         sp.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for an answer")
+        add_code_flags(sp)
 
     sp = sub.add_parser("term", help="interactive terminal on the target's Forth prompt")
     common(sp)
@@ -171,9 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--emit", choices=("forth", "ast", "ir"), default="forth")
     sp.add_argument("--target", default="atmega328p", help=f"chip ({', '.join(targets.names())})")
     sp.add_argument("--no-opt", action="store_true", help="skip the optimiser")
-    sp.add_argument("--portable", action="store_true",
-                    help="plain Forth words only: no machine code laid with f, (slower code, "
-                         "the same on every chip; easier to read)")
+    add_code_flags(sp, portable=True)
     sp.add_argument("-o", "--output", help="write to this file instead of standard output")
     sp.set_defaults(func=cmd_compile)
 

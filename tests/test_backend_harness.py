@@ -7,6 +7,7 @@ here: one board per test module (a boot costs ~0.1 s, a fresh board per test
 from __future__ import annotations
 
 import io
+import os
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
@@ -86,8 +87,10 @@ def word_named(fp: ForthProgram, prefix: str) -> str:
     return names[0]
 
 
-def open_julia_board(tmp_path_factory):
-    target = targets.get("atmega328p")
+def open_julia_board(tmp_path_factory, code: str = ""):
+    """code: the code form ("speed", "size", "portable"); JLFORTH_TEST_CODE
+    runs every module that uses the jl fixture in another form."""
+    target = targets.get("atmega328p").with_code(code or os.environ.get("JLFORTH_TEST_CODE", "speed"))
     board = open_board(target, state_dir=tmp_path_factory.mktemp("board"), timeout=300)
     link = ForthLink(board.url, baud=target.baud, timeout=60)
     link.sync()

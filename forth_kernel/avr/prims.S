@@ -1940,6 +1940,9 @@ aligned_out:                                     ; ( a u ) ( R: w -- )
         st      -Y, r22
         ret
 
+; ------------------------------------------------------------ bytecode
+#include "vm.S"
+
 ; Budgets and reserved RAM, as absolute ELF symbols for the host's tests.
         .global jlf_stack_bytes, jlf_budget_flash, jlf_budget_ram, jlf_target_flash
         .set    jlf_stack_bytes, 2 * DS_CELLS + 2 * DS_GUARD + RS_RESERVE

@@ -53,7 +53,7 @@ from .. import ir
 from ..check.types import (BOOL, BOTTOM, CHAR, INT8, INT16, NOTHING, UINT8,
                            ArrayType, IntType, JType)
 from ..errors import CompileError, Loc
-from . import avr, msp430
+from . import avr, bytecode, msp430
 
 # ------------------------------------------------------------------ error codes
 
@@ -436,8 +436,10 @@ _PARSING = {"[char]", "char", "'", "[']", "l@", "l!", "ldrop", "variable", "2var
 
 
 class ForthBackend:
-    def __init__(self, program: ir.Program, target=None, native: bool = True):
+    def __init__(self, program: ir.Program, target=None, native: bool = True, size: bool = False):
         self.p = program
+        self.size = size                         # words as bytecode (bytecode.py)
+        self.data_names: set = set()             # words that push an address or value
         self.target = target if target is not None else program.target
         self.tib = getattr(self.target, "tib", 80) if self.target is not None else 80
         self.names = Names()
@@ -448,7 +450,8 @@ class ForthBackend:
         self.ds_needs: Dict[int, int] = {}       # id(func) -> data stack cells it needs
         # machine code the backend may lay itself (target data, [codegen] in its TOML)
         cg = (getattr(self.target, "raw", None) or {}).get("codegen", {}) if self.target is not None else {}
-        self.isa = cg.get("isa") if native else None
+        self.isa = cg.get("isa") if native and not size else None
+        self.semicolon_exit = bool(cg.get("semicolon_exit", False))
         self.local_regs: List[int] = (list(cg.get("local_regs", []))
                                            if self.isa in ("avr", "msp430") else [])
 
@@ -472,6 +475,8 @@ class ForthBackend:
                 sig = ",".join(type_abbrev(t) for t in f.argtypes)
                 self.fnames[id(f)] = self.names.make(f"{_ascii_name(f.src_name)}({sig})")
         data_chunks = self._data_chunks()
+        for c in data_chunks:
+            self._note_data(c)
         self.sccs = self._sccs(order)
         position = {id(f): i for i, f in enumerate(order)}
         code_chunks: List[Chunk] = []
@@ -488,6 +493,7 @@ class ForthBackend:
                               "through this cell"),
                         ("t", "fhere"), ("t", "-1"), ("t", "f,"), ("t", f"constant {vname}")],
                         callee.loc, "forward reference"))
+                    self.data_names.add(vname)
             gen = FuncGen(self, f, position, i)
             code_chunks.append(gen.generate())
             self._check_data_stack(f)
@@ -508,6 +514,14 @@ class ForthBackend:
         chunks = [head] + helper_chunks + data_chunks + code_chunks
         return ForthProgram(chunks, self.fnames[id(p.main)] if p.main is not None else "main",
                             file, self.tib, list(self.used_helpers))
+
+    def _note_data(self, c: "Chunk"):
+        """Remember the words a data chunk defines (for bytecode literals)."""
+        for kind, tok in c.items:
+            parts = tok.split() if kind == "t" else []
+            if len(parts) == 2 and parts[0].lower() in ("variable", "2variable", "create", "constant",
+                                                        "2constant", "value"):
+                self.data_names.add(parts[1])
 
     # .............................................................. data stack
     def _check_data_stack(self, f: ir.Function):
@@ -976,6 +990,12 @@ class FuncGen:
         if self.cs:
             self.err("internal error: unbalanced control flow in the backend")
         base = len(head) + len(entry)
+        if self.be.size:
+            code = self.bytecode(entry + body + tail[:-1])
+            if code is not None:
+                entry, body, tail = [], code, tail[-1:]
+                base = len(head)
+                self.line_marks = []
         if self.be.isa == "msp430":
             # machine-code blocks over the whole word: prologue, body, epilogue
             marks = [(len(entry) + i, ln, st) for i, ln, st in self.line_marks]
@@ -987,6 +1007,19 @@ class FuncGen:
                      "top-level code" if self.is_main else
                      f"function {f.src_name}({', '.join(str(t) for t in f.argtypes)})",
                      [(0, 0, False)] + [(base + i, ln, st) for i, ln, st in self.line_marks])
+
+    def bytecode(self, items: list) -> Optional[list]:
+        """The word's items as bytecode (its Forth kept as comments), or None
+        when its Forth has a token the bytecode has no form for."""
+        enc = bytecode.Encoder(self.be.data_names, self.be.semicolon_exit)
+        try:
+            code, cells = enc.encode([v for k, v in items if k == "t"])
+        except bytecode.Unsupported:
+            return None
+        width = self.be.tib - 2
+        shown = [("l", "\\ " + ln.strip()) for ln in _render(items, width, comments=False)]
+        return shown + [("nl", 2), ("t", "[ fhere ] ~vm")] + [("t", g) for g in bytecode.lay_text(code, cells, self.be.tib - 8)] \
+            + [("c", f"( {len(code)} bytes of bytecode )")]
 
     def gen_body(self) -> list:
         self.pending = pending_at_calls(self.f)
@@ -2179,9 +2212,9 @@ def _safe_comment(text: str) -> str:
 
 # ------------------------------------------------------------------ entry points
 
-def generate(program: ir.Program, target=None, native: bool = True) -> ForthProgram:
-    """Lower an (optimised) IR program to Forth."""
-    fp = ForthBackend(program, target, native).build()
+def generate(program: ir.Program, target=None, native: bool = True, size: bool = False) -> ForthProgram:
+    """Lower an (optimised) IR program to Forth (size: words as bytecode)."""
+    fp = ForthBackend(program, target, native, size).build()
     # every upload line must fit the input buffer
     for line, chunk in fp.upload_lines():
         if len(line) > fp.tib:
@@ -2191,13 +2224,19 @@ def generate(program: ir.Program, target=None, native: bool = True) -> ForthProg
 
 
 def compile_source(source, filename: str = "<input>", target=None, optimize: bool = True,
-                   native: bool = True) -> ForthProgram:
-    """Julia source text -> ForthProgram (raises CompileError)."""
+                   native: Optional[bool] = None, size: Optional[bool] = None) -> ForthProgram:
+    """Julia source text -> ForthProgram (raises CompileError).  native and
+    size default to the target's code form (Target.code)."""
+    form = getattr(target, "code", "speed")
+    if native is None:
+        native = form == "speed"
+    if size is None:
+        size = form == "size"
     from ..frontend import frontend
     prog = frontend(source, filename, target, optimize=optimize)
     text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
     try:
-        return generate(prog, target, native)
+        return generate(prog, target, native, size)
     except CompileError as e:
         raise e.attach_source(text)
     except RecursionError:

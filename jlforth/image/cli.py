@@ -18,8 +18,9 @@ def _err(msg: str) -> int:
 
 
 def _target(args):
+    from ..cli import code_form
     try:
-        return targets.get(args.target)
+        return targets.get(args.target).with_code(code_form(args))
     except targets.UnknownTarget as e:
         raise SystemExit(_err(str(e)))
 
@@ -298,6 +299,8 @@ def add_verbs(sub, common=None) -> None:
                     help="only the words reachable from main (and --keep), without their names")
     sp.add_argument("--keep", action="append", metavar="NAME",
                     help="with --strip: keep this word and its name (repeatable)")
+    from ..cli import add_code_flags
+    add_code_flags(sp)
     sp.add_argument("--programmer", default=None, help="avrdude programmer (default usbasp) "
                     "or mspdebug driver (default rf2500) for the printed command")
     sp.add_argument("--no-words", action="store_true", help="no per-word table")

@@ -36,6 +36,15 @@ class Target:
     board: dict = field(default_factory=dict)
     flashing: dict = field(default_factory=dict)
     raw: dict = field(default_factory=dict, repr=False, compare=False)
+    #: how Julia words are compiled: "speed" (machine code laid inside the
+    #: words where the target has a [codegen] table), "size" (bytecode for the
+    #: kernel's ~vm) or "portable" (plain Forth).  Not a chip fact: the CLI
+    #: sets it (--size, --portable) on the target it passes along.
+    code: str = "speed"
+
+    def with_code(self, code: str) -> "Target":
+        from dataclasses import replace
+        return replace(self, code=code)
 
     @property
     def tib(self) -> int:
