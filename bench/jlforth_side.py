@@ -71,8 +71,9 @@ def dictionary_words(link: ForthLink, since: int) -> dict:
     return words
 
 
-def run(target_name: str, name: str) -> Run:
-    t = targets.get(target_name)
+def run(target_name: str, name: str, code: str = "speed") -> Run:
+    """code: the compiler's code form, "speed" (the default) or "size" (--size)."""
+    t = targets.get(target_name).with_code(code)
     src = PROGRAMS / f"{name}.jl"
     fp = compile_file(src, t)
     with open_board(t, timeout=900) as board:

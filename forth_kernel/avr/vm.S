@@ -27,7 +27,7 @@
 
 #define VIPL r12
 #define VIPH r13
-        .set    VM_SPECIALS, 0x13
+        .set    VM_SPECIALS, 0x1C
 
 ; ~VM ( -- ) ( R: ret -- ret vip )  run the bytecode after the CALL to here
         HEADER  "~vm", vm
@@ -73,8 +73,18 @@ vm_jump:
         rjmp    vm_lstore                       ; 0x10
         rjmp    vm_dotquote                     ; 0x11
         rjmp    vm_lexit                        ; 0x12
+        rjmp    vm_frame                        ; 0x13
+        rjmp    vm_tbranch                      ; 0x14
+        rjmp    vm_tbranch16                    ; 0x15
+        rjmp    vm_loop                         ; 0x16
+        rjmp    vm_loop16                       ; 0x17
+        rjmp    vm_index                        ; 0x18
+        rjmp    vm_cindex                       ; 0x19
+        rjmp    vm_istore                       ; 0x1A
+        rjmp    vm_cistore                      ; 0x1B
 
-; 0x20+n L@ n ( -- x ), 0x30+n L! n ( x -- ), 0x40+n ( -- n ): n = 0..15
+; 0x20+n L@ n ( -- x ), 0x30+n L! n ( x -- ), 0x40+n ( -- n ),
+; 0x50+n L1+ n ( -- ): n = 0..15
 vm_ranges:
         andi    r18, 0x0F                       ; 1  n
         mov     r19, r0                         ; 1
@@ -83,11 +93,22 @@ vm_ranges:
         breq    vm_lfetch_n                     ; 1/2
         cpi     r19, 0x30                       ; 1
         breq    vm_lstore_n                     ; 1/2
+        cpi     r19, 0x50                       ; 1
+        breq    vm_linc_n                       ; 1/2
         cpi     r19, 0x40                       ; 1
         brne    vm_bad                          ; 1/2
         PUSHT                                   ; 4
         mov     r24, r18                        ; 1
         clr     r25                             ; 1
+        rjmp    vm_next                         ; 2
+vm_linc_n:                                      ;    frame cell n += 1
+        rcall   vm_cell                         ; 11
+        ldd     r21, Z+1                        ; 2
+        ldd     r20, Z+2                        ; 2
+        subi    r20, 0xFF                       ; 1
+        sbci    r21, 0xFF                       ; 1
+        std     Z+1, r21                        ; 2
+        std     Z+2, r20                        ; 2
         rjmp    vm_next                         ; 2
 
 ; 0x80+k: call the k-th word of vm_words (the generated table below)
@@ -273,6 +294,138 @@ vm_ldrop:
         out     _SFR_IO_ADDR(SPL), r30          ; 1
         brts    vm_exit                         ; 1/2
         rjmp    vm_next                         ; 2
+
+; FRAME az ( a*x -- ) ( R: -- a*x z*0 )  the prologue of a word: >R a
+; times, then 0>R z times (a, z: the operand's high and low nibbles)
+vm_frame:
+        rcall   vm_byte                         ; r18 = az
+        mov     r19, r18
+        swap    r19
+        andi    r19, 0x0F                       ; a
+        andi    r18, 0x0F                       ; z
+1:      dec     r19
+        brmi    2f
+        push    r24
+        push    r25
+        POPT
+        rjmp    1b
+2:      dec     r18
+        brmi    vm_next_far
+        push    r1
+        push    r1
+        rjmp    2b
+vm_next_far:
+        rjmp    vm_next
+
+; TBRANCH ( f -- ), TBRANCH16  jump when f is not zero
+vm_tbranch:
+        movw    r20, r24                        ; 1
+        POPT                                    ; 4
+        or      r20, r21                        ; 1
+        breq    1f                              ; 1/2
+        rjmp    vm_branch                       ; 2
+1:      movw    r30, VIPL                       ; 1
+        adiw    r30, 1                          ; 2
+        rjmp    vm_nextz                        ; 2
+vm_tbranch16:
+        movw    r20, r24
+        POPT
+        or      r20, r21
+        breq    1f
+        rjmp    vm_branch16
+1:      movw    r30, VIPL
+        adiw    r30, 2
+        rjmp    vm_nextz
+
+; NEXT ab off ( -- )  the end of a counted loop: when frame cells a and b
+; differ, cell a += 1 and jump back; NEXT16 the same with a 16-bit offset
+vm_loop16:
+        set                                     ; 1  T: a 16-bit offset
+        rjmp    1f
+vm_loop:
+        clt                                     ; 1
+1:      rcall   vm_byte                         ; 12 r18 = ab
+        mov     r19, r18                        ; 1
+        swap    r19                             ; 1
+        andi    r19, 0x0F                       ; 1  a
+        andi    r18, 0x0F                       ; 1  b
+        lsl     r18                             ; 1
+        in      r30, _SFR_IO_ADDR(SPL)          ; 1
+        in      r31, _SFR_IO_ADDR(SPH)          ; 1
+        add     r30, r18                        ; 1
+        adc     r31, r1                         ; 1
+        ldd     r21, Z+1                        ; 2  cell b
+        ldd     r20, Z+2                        ; 2
+        lsl     r19                             ; 1
+        in      r30, _SFR_IO_ADDR(SPL)          ; 1
+        in      r31, _SFR_IO_ADDR(SPH)          ; 1
+        add     r30, r19                        ; 1
+        adc     r31, r1                         ; 1
+        ldd     r23, Z+1                        ; 2  cell a
+        ldd     r22, Z+2                        ; 2
+        cp      r22, r20                        ; 1
+        cpc     r23, r21                        ; 1
+        breq    2f                              ; 1/2 the last round: go on
+        subi    r22, 0xFF                       ; 1
+        sbci    r23, 0xFF                       ; 1
+        std     Z+1, r23                        ; 2
+        std     Z+2, r22                        ; 2
+        brts    3f                              ; 1/2
+        rjmp    vm_branch                       ; 2
+3:      rjmp    vm_branch16
+2:      movw    r30, VIPL                       ; 1  step over the offset
+        adiw    r30, 1                          ; 2
+        brtc    4f
+        adiw    r30, 1
+4:      rjmp    vm_nextz                        ; 2
+
+; []@ ( a i -- x ), []C@ ( a i -- c ): element i (1-based) of a cell or
+; byte array at a; []! ( a i x -- ), []C! ( a i c -- ) store one.  The
+; kernel's @ C@ ! C! do the access, so a table in flash reads as in RAM.
+vm_index:
+        rcall   vm_elem2                        ; TOS = a + 2(i-1)
+        call    fetch
+        rjmp    vm_next
+vm_cindex:
+        rcall   vm_elem1
+        call    cfetch
+        rjmp    vm_next
+vm_istore:
+        set                                     ; 1  T: cells
+        rjmp    1f
+vm_cistore:
+        clt                                     ; 1
+1:      ld      r22, Y+                         ; 2  i
+        ld      r23, Y+                         ; 2
+        subi    r22, 1                          ; 1
+        sbci    r23, 0                          ; 1
+        brtc    2f                              ; 1/2
+        lsl     r22                             ; 1
+        rol     r23                             ; 1
+2:      ld      r20, Y                          ; 2  a
+        ldd     r21, Y+1                        ; 2
+        add     r22, r20                        ; 1
+        adc     r23, r21                        ; 1
+        st      Y, r24                          ; 2  ( x addr )
+        std     Y+1, r25                        ; 2
+        movw    r24, r22                        ; 1
+        brtc    3f                              ; 1/2
+        call    store                           ; 4+
+        rjmp    vm_next
+3:      call    cstore
+        rjmp    vm_next
+vm_elem2:
+        sbiw    r24, 1                          ; 2  i-1
+        lsl     r24                             ; 1  2(i-1)
+        rol     r25                             ; 1
+        rjmp    1f
+vm_elem1:
+        sbiw    r24, 1
+1:      ld      r22, Y+                         ; 2  a
+        ld      r23, Y+                         ; 2
+        add     r24, r22                        ; 1
+        adc     r25, r23                        ; 1
+        ret                                     ; 4
 
 ; ." n text ( -- )  type the n bytes that follow
 vm_dotquote:

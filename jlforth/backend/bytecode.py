@@ -46,7 +46,10 @@ def _load_table(path: Path = TABLE):
 
 
 OPS, WORDS = _load_table()
-LONG = {"branch": "branch16", "0branch": "0branch16"}
+LONG = {"branch": "branch16", "0branch": "0branch16", "tbranch": "tbranch16", "next": "next16"}
+#: sequences of operations that one code does (bytecode.tbl)
+FUSED = [(("1-", "2*", "+", "@"), "[]@"), (("1-", "+", "c@"), "[]c@"),
+         (("-rot", "1-", "2*", "+", "!"), "[]!"), (("-rot", "1-", "+", "c!"), "[]c!")]
 
 
 class Label:
@@ -65,9 +68,8 @@ class Op:
         self.name, self.args, self.target, self.cell, self.long = name, args, target, cell, False
 
     def size(self) -> int:
-        if self.target is not None:
-            return 3 if self.long else 2
-        return 1 + len(self.args) + (2 if self.cell is not None else 0)
+        return 1 + len(self.args) + (2 if self.cell is not None else 0) + \
+            ((2 if self.long else 1) if self.target is not None else 0)
 
 
 def _s8(v: int) -> bool:
@@ -207,6 +209,50 @@ class Encoder:
 
     @staticmethod
     def peephole(ops: list) -> list:
+        ops = Encoder.pairs(ops)
+        out: list = []
+        i = 0
+        while i < len(ops):
+            names = [o.name if isinstance(o, Op) else None for o in ops[i:i + 9]]
+            # a counted loop's end: l@ a l@ b <> while l@ a 1+ l! a repeat
+            if len(names) >= 9 and names[2] == "<>" and names[3] == "0branch" and names[5] == "1+" \
+                    and names[7] == "branch" and ops[i + 3].target is ops[i + 8] \
+                    and all(n and n.startswith(p) for n, p in zip(names, ("l@#", "l@#", "", "", "l@#", "", "l!#"))) \
+                    and names[0][3:] == names[4][3:] == names[6][3:]:
+                a, b = int(names[0][3:]), int(names[1][3:])
+                out.append(Op("next", bytes([a << 4 | b]), target=ops[i + 7].target))
+                i += 8
+                continue
+            if len(names) >= 3 and names[1] == "1+" and names[0] and names[0].startswith("l@#") \
+                    and names[2] == "l!#" + names[0][3:]:
+                out.append(Op("l1+#" + names[0][3:]))
+                i += 3
+                continue
+            for seq, code in FUSED:
+                if tuple(names[:len(seq)]) == seq:
+                    out.append(Op(code))
+                    i += len(seq)
+                    break
+            else:
+                out.append(ops[i])
+                i += 1
+        # a word's prologue: >r a times, 0>r z times
+        k = 0
+        while k < len(out):
+            j = k
+            while j < len(out) and isinstance(out[j], Op) and out[j].name == ">r":
+                j += 1
+            a = j - k
+            while j < len(out) and isinstance(out[j], Op) and out[j].name == "0>r":
+                j += 1
+            z = j - k - a
+            if a + z >= 2 and a < 16 and z < 16:
+                out[k:j] = [Op("frame", bytes([a << 4 | z]))]
+            k += 1
+        return out
+
+    @staticmethod
+    def pairs(ops: list) -> list:
         out: list = []
         for op in ops:
             prev = out[-1] if out and isinstance(out[-1], Op) else None
@@ -217,6 +263,9 @@ class Encoder:
                 if op.name == "0branch":               # AHEAD
                     out[-1] = Op("branch", target=op.target)
                     continue
+            if isinstance(op, Op) and prev is not None and prev.name == "0=" and op.name == "0branch":
+                out[-1] = Op("tbranch", target=op.target)
+                continue
             if isinstance(op, Op) and op.name == "exit" and prev is not None and prev.name == "ldrop":
                 out[-1] = Op("lexit", prev.args)
                 continue
@@ -250,10 +299,10 @@ class Encoder:
                 continue
             name = LONG[op.name] if op.long else op.name
             code.append(OPS[name] if name in OPS else _coded(name))
+            code += op.args
             if op.target is not None:
                 off = op.target.pos - (len(code) + (2 if op.long else 1))
                 code += off.to_bytes(2 if op.long else 1, "little", signed=True)
-            code += op.args
             if op.cell is not None:
                 self.cell_at.append((len(code), op.cell))
                 code += b"\0\0"
@@ -280,7 +329,7 @@ class Encoder:
 
 
 def _coded(name: str) -> int:
-    """Codes with the operand in the opcode (l@#n, l!#n, lit#n: n = 0..15) and words."""
+    """Codes with the operand in the opcode (l@#n, l!#n, lit#n, l1+#n: n = 0..15) and words."""
     base, sep, k = name.partition("#")
     if sep:
         return OPS[base + "0"] + int(k)
