@@ -1,0 +1,96 @@
+"""The bytecode encoder (jlforth/backend/bytecode.py) and the size form on the
+real path: compiled, uploaded, run by the kernel's ~vm on the simulated chip;
+and uploads and built images of bytecode words compared byte for byte."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from jlforth.backend import bytecode as bc
+from jlforth.backend.forth import _forth_tokens, compile_source
+from jlforth import targets
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tools"))
+import bytecode_table  # noqa: E402
+
+
+def test_one_table_for_host_and_kernels():
+    words = bytecode_table.table_words()
+    assert [w for w, c in sorted(bc.WORDS.items(), key=lambda x: x[1])] == words
+    assert len(words) <= 0x80
+    codes = sorted(bc.OPS.values())
+    assert len(codes) == len(set(codes)) and max(codes) < 0x80
+    # the ranges with the operand in the code (0x20+n, ...) leave room for n = 0..15
+    for base in ("l@0", "l!0", "lit0", "l1+0"):
+        assert all(not bc.OPS[base] < c < bc.OPS[base] + 16 for c in codes)
+    for port in ("avr", "msp430"):
+        have = bytecode_table.port_words(REPO / "forth_kernel" / port)
+        assert set(words) <= set(have)
+
+
+def encode(forth: str, **kw):
+    return bc.Encoder(set(), **kw).encode(_forth_tokens(forth))
+
+
+def test_literals_locals_and_fused_codes():
+    code, cells = encode("5 -3 300 l@ 2 l! 17 1- 2* + @")
+    assert code == bytes([0x45, 0x00, 0xFD, 0x01, 0x2C, 0x01, 0x22, 0x10, 17, 0x18, 0x08, 0x08])
+    assert cells == []
+    # a word's prologue and the end of a counted loop
+    code, _ = encode(">r >r 0 >r 0 >r begin l@ 0 l@ 3 <> while l@ 0 1+ l! 0 repeat ldrop 4",
+                     exit_in_semicolon=True)
+    assert code == bytes([0x13, 0x22, 0x16, 0x03, 0xFD, 0x12, 0x04, 0x08])   # padded to even
+
+
+def test_branches_grow_when_they_must():
+    body = " ".join(["l@ 0 1+ l! 0"] * 100)          # 100 bytes of l1+ 0
+    code, _ = encode(f"if {body} then")
+    assert code[0] == bc.OPS["0branch"] and code[1] == 100
+    body = " ".join(["l@ 0 300 + l! 0"] * 40)        # 6 bytes each
+    code, _ = encode(f"if {body} then")
+    assert code[0] == bc.OPS["0branch16"] and int.from_bytes(code[1:3], "little") == 240
+
+
+def test_a_token_without_a_bytecode_form_keeps_the_word_forth():
+    with pytest.raises(bc.Unsupported):
+        encode("10 0 do i . loop")
+
+
+def _long_program(n: int):
+    body = "\n".join(f"            s += i * Int16({k})" for k in range(1, 41))
+    src = (f"function f(x::Int16, n::Int16)\n    s = Int16(0)\n    if x > 0\n"
+           f"        for i in 1:n\n{body}\n        end\n    end\n    return s\nend\n"
+           f"println(f(Int16(1), Int16({n})))\nprintln(f(Int16(-1), Int16({n})))\n")
+    s = sum(i * k for i in range(1, n + 1) for k in range(1, 41))
+    s = (s + 2 ** 15) % 2 ** 16 - 2 ** 15                  # Int16 wrap-around
+    return src, f"{s}\n0\n"
+
+
+@pytest.fixture(scope="module")
+def sized(tmp_path_factory):
+    from test_backend_harness import open_julia_board
+    board, link, jb = open_julia_board(tmp_path_factory, code="size")
+    yield jb
+    link.close()
+    board.close()
+
+
+def test_far_branches_run_on_the_chip(sized):
+    src, want = _long_program(7)
+    fp = sized.compile(src)
+    assert "~vm" in fp.text()
+    assert sized.output(src) == want
+
+
+@pytest.mark.parametrize("name", ["fib", "gcd", "sieve", "bubble", "crc16", "isqrt", "mac32",
+                                  "collatz", "print"])
+def test_every_benchmark_function_is_bytecode(name):
+    """No benchmark's function falls back to Forth (a token without a bytecode form)."""
+    t = targets.get("atmega328p")
+    src = (REPO / "bench" / "programs" / f"{name}.jl").read_text()
+    small = compile_source(src, f"{name}.jl", t.with_code("size"))
+    funcs = [c for c in small.chunks if c.kind == "function"]
+    assert funcs and all("[ fhere ] ~vm" in " ".join(c.upload_lines(80)) for c in funcs)
