@@ -11,6 +11,7 @@ import pytest
 from jlforth.backend import bytecode as bc
 from jlforth.backend.forth import _forth_tokens, compile_source
 from jlforth import targets
+from test_image_sim import kernel  # noqa: F401  (fixture: both kernels)
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tools"))
@@ -94,3 +95,25 @@ def test_every_benchmark_function_is_bytecode(name):
     small = compile_source(src, f"{name}.jl", t.with_code("size"))
     funcs = [c for c in small.chunks if c.kind == "function"]
     assert funcs and all("[ fhere ] ~vm" in " ".join(c.upload_lines(80)) for c in funcs)
+
+
+@pytest.mark.parametrize("prog", ["inline", "loops"])
+def test_size_form_uploads_and_builds_byte_identical_and_the_image_runs(prog, kernel, tmp_path):
+    """The image builder lays bytecode words exactly as the chip's own compiler does."""
+    from jlforth.image import build_lines
+    from jlforth.image.julia import julia_to_forth
+    from test_image_sim import JULIA, boot, compare, upload
+    src, want = JULIA[prog]
+    file = tmp_path / "prog.jl"
+    file.write_text(src)
+    T = kernel.target
+    lines, entry = julia_to_forth(file, src, T.with_code("size"))
+    assert any("~vm" in line for _, line in lines)
+    img = build_lines(lines, T, path=str(file), kernel=kernel, main=entry)
+    flash, eeprom, out = upload(kernel, lines, img.turnkey_name)
+    compare(kernel, img, flash, eeprom)
+    assert out == want
+    hexp, eep = img.write(tmp_path / "prog.hex")
+    board, text = boot(kernel, hexp, eep, expect=want)
+    board.close()
+    assert text == want

@@ -74,7 +74,7 @@ create tbl 1 f, 2 f, 3 f, 65 fc, 66 fc,
 : rec dup 0> if 1- recurse then ;
 : deep recurse 1 ;
 variable g  : gs 5 g ! g @ 3 + g c! g c@ ;
-: 7 99 ;  : sh 7 ;   \ in decimal an all-digit token is a number, never a word
+: 7 99 ;  : sh 7 ;   \\ in decimal an all-digit token is a number, never a word
 12345 {ee1} e!  7 {ee2} ec!
 marker -gone
 : gone1 1 2 3 ;
