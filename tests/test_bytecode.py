@@ -107,6 +107,8 @@ def test_size_form_uploads_and_builds_byte_identical_and_the_image_runs(prog, ke
     file = tmp_path / "prog.jl"
     file.write_text(src)
     T = kernel.target
+    if not T.raw.get("codegen", {}).get("bytecode"):
+        pytest.skip(f"the {T.name} kernel has no ~vm yet")
     lines, entry = julia_to_forth(file, src, T.with_code("size"))
     assert any("~vm" in line for _, line in lines)
     img = build_lines(lines, T, path=str(file), kernel=kernel, main=entry)
@@ -117,3 +119,13 @@ def test_size_form_uploads_and_builds_byte_identical_and_the_image_runs(prog, ke
     board, text = boot(kernel, hexp, eep, expect=want)
     board.close()
     assert text == want
+
+
+def test_size_on_a_kernel_without_the_interpreter_is_a_clear_error(tmp_path):
+    import subprocess
+    f = tmp_path / "p.jl"
+    f.write_text("println(1)\n")
+    r = subprocess.run([sys.executable, "-m", "jlforth", "compile", "--size", "--target", "msp430g2553", str(f)],
+                       capture_output=True, text=True)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "p.jl:1:1: error: --size needs the kernel's bytecode interpreter (~vm)" in r.stderr

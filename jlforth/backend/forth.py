@@ -452,6 +452,10 @@ class ForthBackend:
         cg = (getattr(self.target, "raw", None) or {}).get("codegen", {}) if self.target is not None else {}
         self.isa = cg.get("isa") if native and not size else None
         self.semicolon_exit = bool(cg.get("semicolon_exit", False))
+        if size and not cg.get("bytecode"):
+            raise CompileError(f"--size needs the kernel's bytecode interpreter (~vm), which the "
+                               f"{getattr(self.target, 'name', 'target')} kernel does not have yet; "
+                               "it is on the atmega328p", Loc(program.source_file, 1, 1))
         self.local_regs: List[int] = (list(cg.get("local_regs", []))
                                            if self.isa in ("avr", "msp430") else [])
 
