@@ -63,3 +63,25 @@ def test_on_target_bytes_agree_with_image_builder(target):
         pytest.skip(f"the host image builder does not support {target} yet ({e!r})")
     jl = jlforth_side.run(target, "bubble")
     assert jl.words == {w.name: (w.header_bytes, w.code_bytes) for w in img.words}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+@pytest.mark.parametrize("target", TARGETS)
+def test_size_form_prints_the_defined_result(target, name):
+    """The benchmarks compiled with --size (bytecode for ~vm) print the result
+    shared/BENCHMARKS.md defines, and their functions are smaller than the
+    default code's."""
+    from jlforth import targets
+    if (target, name) in DOES_NOT_FIT:
+        pytest.skip("its data does not fit the chip's RAM (see above)")
+    t = targets.get(target)
+    if t.raw["codegen"].get("bytecode") == "library":
+        try:
+            t.kernel_file(".vm.fs")
+        except FileNotFoundError as e:          # until the kernel's Makefile makes it
+            pytest.skip(str(e))
+    small = jlforth_side.run(target, name, code="size")
+    assert small.output == EXPECTED[name]
+    assert [v for v, _ in small.markers] == [1, 2]
+    fast = jlforth_side.run(target, name)
+    assert 0 < small.bytes < fast.bytes

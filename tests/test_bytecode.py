@@ -121,11 +121,14 @@ def test_size_form_uploads_and_builds_byte_identical_and_the_image_runs(prog, ke
     assert text == want
 
 
-def test_size_on_a_kernel_without_the_interpreter_is_a_clear_error(tmp_path):
-    import subprocess
-    f = tmp_path / "p.jl"
-    f.write_text("println(1)\n")
-    r = subprocess.run([sys.executable, "-m", "jlforth", "compile", "--size", "--target", "msp430g2553", str(f)],
-                       capture_output=True, text=True)
-    assert r.returncode == 1 and "Traceback" not in r.stderr
-    assert "p.jl:1:1: error: --size needs the kernel's bytecode interpreter (~vm)" in r.stderr
+def test_size_on_a_kernel_without_the_interpreter_is_a_clear_error():
+    """A target whose description has no bytecode interpreter refuses --size
+    with a located error (no traceback, nothing uploaded)."""
+    from dataclasses import replace
+    from jlforth.errors import CompileError
+    t = targets.get("atmega328p")
+    raw = dict(t.raw, codegen={k: v for k, v in t.raw["codegen"].items() if k != "bytecode"})
+    bare = replace(t, raw=raw).with_code("size")
+    with pytest.raises(CompileError) as e:
+        compile_source("println(1)\n", "p.jl", bare)
+    assert e.value.format().startswith("p.jl:1:1: error: --size needs the kernel's bytecode interpreter")

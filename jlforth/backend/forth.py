@@ -452,6 +452,7 @@ class ForthBackend:
         cg = (getattr(self.target, "raw", None) or {}).get("codegen", {}) if self.target is not None else {}
         self.isa = cg.get("isa") if native and not size else None
         self.semicolon_exit = bool(cg.get("semicolon_exit", False))
+        self.vm_form = cg.get("bytecode")       # True: ~vm is in the kernel; "library": uploaded
         if size and not cg.get("bytecode"):
             raise CompileError(f"--size needs the kernel's bytecode interpreter (~vm), which the "
                                f"{getattr(self.target, 'name', 'target')} kernel does not have yet; "
@@ -513,11 +514,54 @@ class ForthBackend:
                     items.append(("nl", 2))
                 items.extend(("c" if t.startswith("( ") else "t", t) for t in _forth_tokens(line))
             helper_chunks.append(Chunk("helper", h, items, None, "run-time helper"))
+        if self.size:
+            helper_chunks = [self._helper_bytecode(c) for c in helper_chunks]
+            if self.vm_form == "library":
+                helper_chunks.insert(0, self._vm_library())
         head = Chunk("comment", "", [("l", f"\\ {_basename(file)}: compiled by jlforth for "
                                            f"{getattr(self.target, 'name', 'a 16-bit target')}")])
         chunks = [head] + helper_chunks + data_chunks + code_chunks
         return ForthProgram(chunks, self.fnames[id(p.main)] if p.main is not None else "main",
                             file, self.tib, list(self.used_helpers))
+
+    def bytecode(self, items: list) -> Optional[list]:
+        """A word's body items as bytecode (its Forth kept as comments), or None
+        when its Forth has a token the bytecode has no form for."""
+        enc = bytecode.Encoder(self.data_names, self.semicolon_exit)
+        try:
+            code, cells = enc.encode([v for k, v in items if k == "t"])
+        except bytecode.Unsupported:
+            return None
+        shown = [("l", "\\ " + ln.strip()) for ln in _render(items, self.tib - 2, comments=False)]
+        return shown + [("nl", 2), ("t", "[ fhere ] ~vm")] + \
+            [("t", g) for g in bytecode.lay_text(code, cells, self.tib - 8)] + \
+            [("c", f"( {len(code)} bytes of bytecode )")]
+
+    def _helper_bytecode(self, c: "Chunk") -> "Chunk":
+        """A run-time helper as bytecode too (--size), when its Forth allows."""
+        toks = [i for i, it in enumerate(c.items) if it[0] == "t"]
+        if len(toks) < 2 or not c.items[toks[0]][1].startswith(": ") or c.items[toks[-1]][1] != ";":
+            return c
+        body = self.bytecode(c.items[toks[0] + 1:toks[-1]])
+        if body is None:
+            return c
+        head = [it for it in c.items[:toks[0] + 2] if it[0] != "nl"]
+        return Chunk(c.kind, c.name, head + body + [("t", ";")], c.loc, c.what)
+
+    def _vm_library(self) -> "Chunk":
+        """The bytecode interpreter ~vm as Forth text (kernel.vm.fs, made by the
+        kernel's Makefile from its vm.S): defined before the first bytecode word."""
+        try:
+            path = self.target.kernel_file(".vm.fs")
+        except FileNotFoundError as e:
+            raise CompileError(str(e), Loc(self.p.source_file, 1, 1)) from None
+        items: list = [("l", f"\\ the bytecode interpreter, from {path.name} (forth_kernel/"
+                              f"{self.target.arch}/vm.S)")]
+        for line in path.read_text().splitlines():
+            line = line.strip()
+            if line and not line.startswith("\\"):
+                items.append(("t", line))
+        return Chunk("helper", "~vm", items, None, "bytecode interpreter")
 
     def _note_data(self, c: "Chunk"):
         """Remember the words a data chunk defines (for bytecode literals)."""
@@ -1013,17 +1057,7 @@ class FuncGen:
                      [(0, 0, False)] + [(base + i, ln, st) for i, ln, st in self.line_marks])
 
     def bytecode(self, items: list) -> Optional[list]:
-        """The word's items as bytecode (its Forth kept as comments), or None
-        when its Forth has a token the bytecode has no form for."""
-        enc = bytecode.Encoder(self.be.data_names, self.be.semicolon_exit)
-        try:
-            code, cells = enc.encode([v for k, v in items if k == "t"])
-        except bytecode.Unsupported:
-            return None
-        width = self.be.tib - 2
-        shown = [("l", "\\ " + ln.strip()) for ln in _render(items, width, comments=False)]
-        return shown + [("nl", 2), ("t", "[ fhere ] ~vm")] + [("t", g) for g in bytecode.lay_text(code, cells, self.be.tib - 8)] \
-            + [("c", f"( {len(code)} bytes of bytecode )")]
+        return self.be.bytecode(items)
 
     def gen_body(self) -> list:
         self.pending = pending_at_calls(self.f)

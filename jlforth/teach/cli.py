@@ -39,6 +39,8 @@ def _listing(args, target, text):
     from ..image import BuildError, KernelError
     from .listing import Listing
     try:
+        if getattr(args, "size", False):
+            target = target.with_code("size")
         return Listing(text, args.file, target, native=not args.portable)
     except CompileError as e:
         print(e.format(), file=sys.stderr)
@@ -228,6 +230,9 @@ def add_verbs(sub) -> None:
     sp = sub.add_parser("size", help="per-word flash, largest first, against the free space")
     sp.add_argument("file", help="PROG.jl")
     sp.add_argument("--target", default="atmega328p", help=f"chip ({names})")
-    sp.add_argument("--portable", action="store_true",
-                    help="plain Forth words only, as `jlforth compile --portable` prints")
+    g = sp.add_mutually_exclusive_group()
+    g.add_argument("--portable", action="store_true",
+                   help="plain Forth words only, as `jlforth compile --portable` prints")
+    g.add_argument("--size", action="store_true",
+                   help="the words as bytecode, as `jlforth compile --size` makes them")
     sp.set_defaults(func=cmd_size)
