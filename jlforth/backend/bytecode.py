@@ -253,24 +253,45 @@ class Encoder:
 
     @staticmethod
     def pairs(ops: list) -> list:
+        """Rewrites of two adjacent operations (applied as they are laid, so a
+        result can pair with the next one)."""
         out: list = []
         for op in ops:
-            prev = out[-1] if out and isinstance(out[-1], Op) else None
-            if isinstance(op, Op) and prev is not None and prev.name == "lit#0":
-                if op.name == ">r":                    # a frame cell that starts at 0
-                    out[-1] = Op("0>r")
-                    continue
-                if op.name == "0branch":               # AHEAD
-                    out[-1] = Op("branch", target=op.target)
-                    continue
-            if isinstance(op, Op) and prev is not None and prev.name == "0=" and op.name == "0branch":
-                out[-1] = Op("tbranch", target=op.target)
-                continue
-            if isinstance(op, Op) and op.name == "exit" and prev is not None and prev.name == "ldrop":
-                out[-1] = Op("lexit", prev.args)
-                continue
-            out.append(op)
+            while True:
+                prev = out[-1] if out and isinstance(out[-1], Op) else None
+                new = Encoder.pair(prev, op) if prev is not None and isinstance(op, Op) else None
+                if new is None:
+                    break
+                out.pop()
+                if new == "drop both":
+                    op = None
+                    break
+                op = new
+            if op is not None:
+                out.append(op)
         return out
+
+    @staticmethod
+    def pair(prev: Op, op: Op):
+        """One op for `prev op`, "drop both", or None."""
+        a, b = prev.name, op.name
+        if a == "lit#0" and b == ">r":                  # a frame cell that starts at 0
+            return Op("0>r")
+        if a == "lit#0" and b == "0branch":             # AHEAD
+            return Op("branch", target=op.target)
+        if a == "lit#0" and b == "d0=":                 # ( x 0 ) d0= is x 0=
+            return Op("0=")
+        if a == "0=" and b == "0=":
+            return Op("0<>")
+        if a == "0<>" and b in ("0branch", "tbranch"):  # any non-zero flag is true
+            return op
+        if a == "0=" and b == "0branch":
+            return Op("tbranch", target=op.target)
+        if a == "0=" and b == "tbranch":
+            return Op("0branch", target=op.target)
+        if a == "ldrop" and b == "exit":
+            return Op("lexit", prev.args)
+        return None
 
     # ............................................................ layout
     def layout(self, ops: list) -> bytes:
