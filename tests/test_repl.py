@@ -179,3 +179,25 @@ def test_session_through_a_pty(tmp_path, chip):
     finally:
         if c.isalive():
             c.terminate(force=True)
+
+
+def test_size_form_session(forth, target):
+    """`jlforth repl --size`: definitions go up as bytecode words and run."""
+    if target.raw["codegen"].get("bytecode") == "library":
+        try:
+            target.kernel_file(".vm.fs")
+        except FileNotFoundError as e:
+            pytest.skip(str(e))
+    out = io.StringIO()
+    r = Repl(forth, target.with_code("size"), out=out)
+    r.out_buffer = out
+    r.handle("function sq(x::Int16)\n  y = x * x\n  return y\nend")
+    assert "uploaded sq(i16)" in said(r)
+    r.handle("sq(12) + 1")
+    assert said(r) == "145\n\n"
+    # the word's code starts with a call of the bytecode interpreter
+    first, second, vm = (int(v) for v in forth.run("' sq(i16) @ u. ' sq(i16) 2 + @ u. ' ~vm u.").split())
+    if target.arch == "avr":        # CALL ~vm (a word address) or RCALL
+        assert (first == 0x940E and second == (vm & 0x7FFF) // 2) or (first & 0xF000) == 0xD000
+    else:                           # CALL r9 (docol), then the cell ~vm
+        assert first == 0x1289 and second == vm

@@ -2250,8 +2250,16 @@ def _safe_comment(text: str) -> str:
 
 # ------------------------------------------------------------------ entry points
 
-def generate(program: ir.Program, target=None, native: bool = True, size: bool = False) -> ForthProgram:
+def _code_form(target, native: Optional[bool], size: Optional[bool]) -> Tuple[bool, bool]:
+    """native and size default to the target's code form (Target.code)."""
+    form = getattr(target, "code", "speed")
+    return (form == "speed" if native is None else native), (form == "size" if size is None else size)
+
+
+def generate(program: ir.Program, target=None, native: Optional[bool] = None,
+             size: Optional[bool] = None) -> ForthProgram:
     """Lower an (optimised) IR program to Forth (size: words as bytecode)."""
+    native, size = _code_form(target if target is not None else program.target, native, size)
     fp = ForthBackend(program, target, native, size).build()
     # every upload line must fit the input buffer
     for line, chunk in fp.upload_lines():
@@ -2265,11 +2273,6 @@ def compile_source(source, filename: str = "<input>", target=None, optimize: boo
                    native: Optional[bool] = None, size: Optional[bool] = None) -> ForthProgram:
     """Julia source text -> ForthProgram (raises CompileError).  native and
     size default to the target's code form (Target.code)."""
-    form = getattr(target, "code", "speed")
-    if native is None:
-        native = form == "speed"
-    if size is None:
-        size = form == "size"
     from ..frontend import frontend
     prog = frontend(source, filename, target, optimize=optimize)
     text = source.decode("utf-8", "replace") if isinstance(source, bytes) else source
