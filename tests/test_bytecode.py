@@ -132,3 +132,19 @@ def test_size_on_a_kernel_without_the_interpreter_is_a_clear_error():
     with pytest.raises(CompileError) as e:
         compile_source("println(1)\n", "p.jl", bare)
     assert e.value.format().startswith("p.jl:1:1: error: --size needs the kernel's bytecode interpreter")
+
+
+def test_ctrl_c_breaks_a_bytecode_loop(sized):
+    """Ctrl-C stops a running bytecode word; the words stay and the VM runs again."""
+    import time
+    fp = sized.load("function spin(n::Int16)\n    while n != Int16(0)\n        n = n ⊻ Int16(3)\n    end\n"
+                    "    return n\nend\nflag = false\nif flag\n    spin(Int16(1))\nend\n")
+    name = next(c.name for c in fp.chunks if c.kind == "function")
+    assert "~vm" in fp.text()
+    link = sized.link
+    link.port.write(f"1 {name}\r".encode())
+    time.sleep(0.3)
+    link.interrupt()
+    raw = link._read_answer(10)
+    assert f"?? {name} -28".encode() in raw
+    assert link.run(f"0 {name} .") == "0 "
