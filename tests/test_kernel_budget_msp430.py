@@ -91,7 +91,8 @@ def kernel_words(sym, image) -> dict:
 def test_same_word_set_as_the_atmega328p(elf):
     _, sym, image = elf
     msp = kernel_words(sym, image)
-    avr = {name: flags for name, _, _, flags in wordtable.words()}
+    # ~vm, the bytecode interpreter, is uploaded on this chip (kernel.vm.fs)
+    avr = {name: flags for name, _, _, flags in wordtable.words() if name != "~vm"}
     assert sorted(set(avr) - set(msp)) == []
     # compile-only and immediate as on the AVR ("inline" differs: on this chip
     # only constants carry it, since a direct-threaded reference is one cell)

@@ -28,7 +28,10 @@ def unescape(name: str) -> str:
 def words() -> list[tuple[str, str, str, str]]:
     """(name, effect, meaning, flags) for every kernel word, in source order."""
     out = []
-    lines = (AVR / "prims.S").read_text().splitlines()
+    lines = []
+    for line in (AVR / "prims.S").read_text().splitlines():     # with the files it includes
+        m = re.match(r'#include\s+"(\w+\.S)"', line)
+        lines.extend((AVR / m.group(1)).read_text().splitlines() if m else [line])
     for i, line in enumerate(lines):
         m = re.match(r'\s+(HEADER|LITWORD)\s+"((?:[^"\\]|\\.)*)"\s*,\s*\w+(?:\s*,\s*(\w+))?', line)
         if not m:
