@@ -76,6 +76,13 @@ def ram():
             "recursion 100 deep: 100\n")
 
 
+def size():
+    s = 0
+    for b in b"jlforth":
+        s = ((s << 3) & 0xFFFF) ^ (s >> 13) ^ b           # UInt16 wraps; >> is logical
+    return f"checksum of jlforth: {s}\nbits set: {bin(s).count('1')}\n"
+
+
 CASES = [
     ("tutorial_1_blink.jl", "01-blink.md", blink),
     ("tutorial_2_button.jl", "02-button.md", button),
@@ -83,6 +90,7 @@ CASES = [
     ("tutorial_4_millis.jl", "04-millis.md", millis),
     ("tutorial_5_state_machine.jl", "05-state-machine.md", state_machine),
     ("tutorial_6_ram.jl", "06-ram.md", ram),
+    ("tutorial_7_size.jl", "07-size.md", size),
 ]
 
 
@@ -127,3 +135,20 @@ def test_lesson_one_shows_what_compile_portable_prints():
     src = (EXAMPLES / "tutorial_1_blink.jl").read_text(encoding="utf-8")
     out = compile_source(src, "tutorial_1_blink.jl", targets.get("atmega328p"), native=False).text()
     assert listed.strip() in out
+
+
+def test_lesson_seven_size_form(tmp_path_factory):
+    """Lesson 7: the program prints the same with --size, in under half the flash."""
+    from jlforth.image.build import build_file
+    from test_backend_harness import open_julia_board
+    path = EXAMPLES / "tutorial_7_size.jl"
+    board, link, jb = open_julia_board(tmp_path_factory, code="size")
+    try:
+        assert jb.output(path.read_text(encoding="utf-8"), filename=str(path)) == size()
+    finally:
+        link.close()
+        board.close()
+    t = targets.get("atmega328p")
+    fast = build_file(path, t, check=False).program_bytes
+    small = build_file(path, t.with_code("size"), check=False).program_bytes
+    assert small < fast / 2
