@@ -135,6 +135,26 @@ CASES = {
         println(xs[1] + xs[2] + xs[end])
     """, "61\n", lambda ir, forth: "jl.ix" not in forth),
 
+    # conversions whose operand always fits need no InexactError check: a mask,
+    # a logical shift, a remainder or quotient by a constant of a non-negative value
+    "conversions-that-always-fit": ("""
+        function f(x::UInt16, y::Int16)
+            a = Int16(x & 0x0001) + Int16(x >> 2)
+            b = Int8(x % 0x0032) + Int8(UInt8(y & Int16(0x3f)))
+            return Int32(a) + Int32(b)
+        end
+        println(f(0xffff, Int16(-1)), " ", f(0x0007, Int16(5)))
+    """, f"{1 + 0xffff // 4 + 0xffff % 50 + 63} {1 + 7 // 4 + 7 % 50 + 5}\n",
+        lambda ir, forth: "jl.inex" not in forth),
+
+    "conversions-that-may-not-fit-are-checked": ("""
+        function g(x::UInt16)
+            return Int8(x & 0x00ff)
+        end
+        println(g(0x0005))
+        println(g(0x00c8))
+    """, None, lambda ir, forth: "jl.inex" in forth),
+
     "errors-are-kept": ("""
         println("before")
         println(Int16(1) ÷ Int16(0))
@@ -149,7 +169,11 @@ def test_rewrite_before_and_after(jl, name):
     plain = jl.run(src, optimize=False)
     opt = jl.run(src, optimize=True)
     assert plain.output == opt.output
-    if want is None:
+    if want is None and name == "conversions-that-may-not-fit-are-checked":
+        for r in (plain, opt):                        # Int8(200): InexactError at line 3
+            assert r.output == "5\n"
+            assert r.error.code == -257 and r.error.line == 3
+    elif want is None:
         # the folder keeps operations that raise: both raise DivideError at line 3
         for r in (plain, opt):
             assert r.output == "before\n"

@@ -19,11 +19,11 @@ Every pass preserves Julia semantics exactly: operations that may raise
 """
 from __future__ import annotations
 
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 from .. import ir
 from ..check import juliasem as J
-from ..check.types import BOOL, UINT8
+from ..check.types import BOOL, UINT8, IntType
 from .fold import fold_expr, is_const_false, is_const_true, is_pure
 
 TINY_FUNCTION_NODES = 12
@@ -177,7 +177,54 @@ def _pow2(v: int) -> Optional[int]:
     return None
 
 
+def value_range(e: ir.Expr) -> Optional[Tuple[int, int]]:
+    """Bounds (lo, hi) the value of an integer expression always lies in, from
+    its type and a few operators whose result range is plain (a mask, a
+    logical shift, a remainder by a constant); None for a non-integer."""
+    t = e.type
+    if t is BOOL:
+        return (0, 1)
+    if not isinstance(t, IntType):
+        return None
+    whole = (t.min, t.max)
+    if isinstance(e, ir.Const):
+        return (e.value, e.value)
+    if isinstance(e, ir.Convert):
+        r = value_range(e.a)
+        if r is not None and t.min <= r[0] and r[1] <= t.max:
+            return r                                  # the value is unchanged
+        return whole
+    if isinstance(e, ir.BinOp):
+        ra, rb = value_range(e.a), value_range(e.b)
+        if ra is None or rb is None:
+            return whole
+        if e.op == "and":
+            his = [r[1] for r in (ra, rb) if r[0] >= 0]
+            if his:                                   # a non-negative operand masks the other
+                return (0, min(his))
+        if e.op in ("shr", "lshr") and isinstance(e.b, ir.Const) and 0 <= e.b.value < t.bits:
+            if not t.signed:
+                return (0, t.max >> e.b.value)
+            if e.op == "shr":                         # arithmetic: the bounds shift too
+                return (ra[0] >> e.b.value, ra[1] >> e.b.value)
+        if e.op in ("rem", "mod") and isinstance(e.b, ir.Const) and e.b.value > 0 and ra[0] >= 0:
+            return (0, min(ra[1], e.b.value - 1))
+        if e.op in ("div", "fld") and isinstance(e.b, ir.Const) and e.b.value > 0 and ra[0] >= 0:
+            return (0, ra[1] // e.b.value)
+    if isinstance(e, ir.Cond):
+        ra, rb = value_range(e.a), value_range(e.b)
+        if ra is not None and rb is not None:
+            return (min(ra[0], rb[0]), max(ra[1], rb[1]))
+    return whole
+
+
 def strength(e: ir.Expr) -> ir.Expr:
+    if isinstance(e, ir.Convert) and e.checked and isinstance(e.type, IntType) \
+            and isinstance(e.a.type, IntType):
+        r = value_range(e.a)
+        if r is not None and e.type.min <= r[0] and r[1] <= e.type.max:
+            e.checked = False                         # always fits: no InexactError check
+        return e
     if isinstance(e, ir.BinOp):
         t = e.type
         a, b = e.a, e.b
