@@ -119,6 +119,13 @@ def test_size_form_uploads_and_builds_byte_identical_and_the_image_runs(prog, ke
     board, text = boot(kernel, hexp, eep, expect=want)
     board.close()
     assert text == want
+    # --strip finds the words a bytecode word calls (its `' name f,` cells)
+    small = build_lines(lines, T, path=str(file), kernel=kernel, main=entry, strip=True)
+    assert small.program_bytes < img.program_bytes
+    hexp, eep = small.write(tmp_path / "small.hex")
+    board, text = boot(kernel, hexp, eep, expect=want)
+    board.close()
+    assert text == want
 
 
 def test_size_on_a_kernel_without_the_interpreter_is_a_clear_error():
