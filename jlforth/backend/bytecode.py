@@ -108,9 +108,9 @@ class Encoder:
                 self.control(t, out, cs)
             elif t.split()[0] in ("l@", "l!", "ldrop") and len(t.split()) == 2:
                 word, k = t.split()
-                k = int(k)
-                if not 0 <= k <= 255:
+                if not k.isdigit() or int(k) > 255:
                     raise Unsupported(tok)
+                k = int(k)
                 if word == "l@":
                     out.append(Op(f"l@#{k}") if k < 16 else Op("l@", bytes([k])))
                 elif word == "l!":
@@ -118,7 +118,10 @@ class Encoder:
                 elif k:
                     out.append(Op("ldrop", bytes([k])))
             elif t.startswith('." ') and t.endswith('"'):
-                text = tok[3:-1].encode("latin-1")
+                try:
+                    text = tok[3:-1].encode("latin-1")
+                except UnicodeEncodeError:
+                    raise Unsupported(tok) from None
                 if len(text) > 255:
                     raise Unsupported(tok)
                 out.append(Op('."', bytes([len(text)]) + text))
@@ -296,7 +299,7 @@ class Encoder:
     # ............................................................ layout
     def layout(self, ops: list) -> bytes:
         """Branch sizes (short where the offset fits a byte), then the bytes;
-        a computed cell is left as two zero bytes (see cells())."""
+        a computed cell is left as two zero bytes and noted in cell_at."""
         while True:
             pos = 0
             for op in ops:
