@@ -388,3 +388,68 @@ def test_library_and_bytecode_upload_and_build_byte_identical(kernel, tmp_path):
     board, got = boot(kernel, hexp, eep, expect=want)
     board.close()
     assert got == want
+
+
+def lay_library(text: str, at: int) -> bytes:
+    """The bytes kernel.vm.fs lays when its first cell is at `at` (after the
+    code field): `$xxxx f,` as it is, `fhere n + f,` as at + offset + n."""
+    toks = text.replace("\n", " ").split()
+    assert toks[:5] == [":", "~vm", "begin", "[", "2drop"] and toks[-2:] == ["]", ";"]
+    out, i, body = bytearray(), 0, toks[5:-2]
+    while i < len(body):
+        if body[i] == "fhere":
+            assert body[i + 2:i + 4] == ["+", "f,"]
+            v, i = at + len(out) + int(body[i + 1]), i + 4
+        else:
+            assert body[i][0] == "$" and body[i + 1] == "f,"
+            v, i = int(body[i][1:], 16), i + 2
+        out += (v & 0xFFFF).to_bytes(2, "little")
+    return bytes(out)
+
+
+def test_msp430_library_cycles_as_documented():
+    """The cycle counts vm.S's header gives, on the simulated CPU: one
+    operation from the opcode fetch until the next, with the library laid at
+    the dictionary's start (as the text lays it) and the kernel's words."""
+    import subprocess
+    from jlforth import targets
+    from jlforth.sim.msp430 import Msp430Sim
+    from jlforth.sim.msp430 import regs as r
+    t = targets.get("msp430g2553")
+    syms = {}
+    for ln in subprocess.run(["llvm-nm", str(t.kernel_file(".elf"))], capture_output=True,
+                             text=True, check=True).stdout.splitlines():
+        p = ln.split()
+        if len(p) == 3:
+            syms[p[2]] = int(p[0], 16)
+    at = syms["__dict_start"] + 8                   # any even address in the dictionary
+    lib = lay_library(t.kernel_file(".vm.fs").read_text(), at)
+    vm = at + 4                                     # the first cell, then vm_start's pop
+    assert lib[:2] == (at + 2).to_bytes(2, "little")
+
+    def cycles(code):
+        sim = Msp430Sim()
+        sim.load_hex(str(t.kernel_file(".hex")))
+        sim.load_bytes(at, lib)
+        sim.wdt.write(r.WDTCTL, 0x5A80, 2)
+        sim.load_bytes(0x0300, bytes(code))
+        sim.load_bytes(0x0380, b"\x05\x00\x06\x00")
+        sim.R[1], sim.R[4], sim.R[5], sim.R[6] = 0x03C0, 0x0300, 0x0380, 7
+        sim.R[9] = syms["docol"]
+        sim.R[0] = vm
+        c0 = sim.cycles
+        for _ in range(100):
+            sim.step()
+            if sim.R[0] == vm:
+                return sim.cycles - c0
+        raise AssertionError("did not come back")
+
+    dup = syms["dup"]
+    assert cycles([WORDS["+"]]) == 27               # 20 to it, + 5, pop 2
+    assert cycles([WORDS["dup"]]) == 30
+    assert cycles([OPS["call"], dup & 255, dup >> 8]) == 40
+    assert cycles([OPS["l@0"] + 1]) == 31
+    assert cycles([OPS["lit0"] + 3]) == 30
+    assert cycles([OPS["lit8"], 5]) == 15 + 13
+    assert cycles([OPS["branch"], 0]) == 15 + 6
+    assert cycles([OPS["0branch"], 0]) == 15 + 8     # not taken (TOS = 7)

@@ -163,17 +163,15 @@ op_tor:
         POPT                                    ; 2
         jmp     vm                              ; 2
 
-; 0x0A r> ( -- x ) ( R: x -- )                                             9
+; 0x0A r> ( -- x ) ( R: x -- )                                        4 + 8
 op_rfrom:
-        PUSHT                                   ; 5
-        pop     TOS                             ; 2
-        jmp     vm                              ; 2
+        pop     r14                             ; 2
+        jmp     vm_push                         ; 2
 
-; 0x0B r@ ( -- x ) ( R: x -- x )                                           9
+; 0x0B r@ ( -- x ) ( R: x -- x )  frame cell 0                        3 + 10
 op_rfetch:
-        PUSHT                                   ; 5
-        mov     @sp, TOS                        ; 2
-        jmp     vm                              ; 2
+        clr     r14                             ; 1
+        jmp     vm_lfetch                       ; 2
 
 ; 0x0C rdrop ( -- ) ( R: x -- )                                            3
 op_rdrop:
@@ -291,11 +289,11 @@ op_cistore:
 ; 0x11 ." u8+text ( -- )  type the n bytes that follow, by the kernel's type
 op_dotq:
         mov.b   @IP+, r14                       ; 2  n
-        PUSHT                                   ; 5
-        mov     IP, TOS                         ; 1  the text
+        sub     #4, PSP                         ; 1
+        mov     TOS, 2(PSP)                     ; 4
+        mov     IP, 0(PSP)                      ; 4  the text
         add     r14, IP                         ; 1  steps over it
-        PUSHT                                   ; 5
-        mov     r14, TOS                        ; 1
+        mov     r14, TOS                        ; 1  ( a n )
         mov     #type, W                        ; 2
         jmp     vm_exec                         ; 2
 
