@@ -38,6 +38,8 @@
 ;   0x80+k          20 to the word, then its NEXT (3, with the word) and 2
 ;                   back: + costs 27 here (5 in a thread)
 ;   0x06 call       15 + 8 + 7 = 30 to the word, 2 back
+; (tests/test_kernel_vm.py checks these on the simulated CPU.)  Size: 626
+; bytes, 416 of code, 28 of handler offsets, 182 of the word table.
 #include "macros.inc"
 
         .set    VM_SPECIALS, 0x1C               ; the first code of the ranges
