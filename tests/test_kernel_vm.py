@@ -251,6 +251,7 @@ def test_invalid_opcode(vm, op):
     r = vm.send("bad")
     assert r.error and r.error.code == -21          # unsupported operation
     assert vm.run("depth . 1 2 + .") == "0 3 "
+    assert vm.run("' bad catch . depth .") == "-21 0 "
     define(vm, "ok", [("lit8", -7), ("w", "abs"), "exit"])
     assert vm.run("ok .") == "7 "
 
