@@ -455,8 +455,8 @@ class ForthBackend:
         self.vm_form = cg.get("bytecode")       # True: ~vm is in the kernel; "library": uploaded
         if size and not cg.get("bytecode"):
             raise CompileError(f"--size needs the kernel's bytecode interpreter (~vm), which the "
-                               f"{getattr(self.target, 'name', 'target')} kernel does not have yet; "
-                               "it is on the atmega328p", Loc(program.source_file, 1, 1))
+                               f"{getattr(self.target, 'name', 'target')} description does not name "
+                               "([codegen] bytecode)", Loc(program.source_file, 1, 1))
         self.local_regs: List[int] = (list(cg.get("local_regs", []))
                                            if self.isa in ("avr", "msp430") else [])
 
