@@ -289,3 +289,54 @@ def test_shifts_and_arguments_as_on_the_avr(link):
     portable, native, text, err = run_both(link, SHIFT_SRC)
     assert err is None, err
     assert portable == native == shift_expected()
+
+
+def test_data_stack_check_before_recursion_is_inline(link):
+    """`LINE jl.?ds` before a recursive call that keeps a value is a compare of
+    PSP with S0 - 31 in the block.  Worked by hand: level k of deep(N) (k = 1
+    the outermost) holds the k - 1 values of g kept by the levels above it,
+    its own g and the argument n - 1 when it checks: k + 1 cells, k + 2 with
+    the line, over the limit (17) from k = 16 on.  deep(15) checks up to
+    k = 15 and returns 15; deep(16) stops at k = 16 with the error of the
+    threaded check (StackOverflowError, code -3) at the line of the call."""
+    src = """
+g = Int16(1)
+function deep(n::Int16)::Int16
+    if n == Int16(0)
+        return Int16(0)
+    end
+    g + deep(n - Int16(1))
+end
+println(deep(Int16(15)))
+println(deep(Int16(16)))
+"""
+    portable, native, text, err = run_both(link, src)
+    assert portable == native == "15\n"
+    assert err is not None and "StackOverflowError" in err and ":7:" in err
+    dp = word(text, "deep(")
+    assert "s0 31 - f," in dp and "' jl.?ds f," in dp           # the check inline
+    assert "jl.?ds recurse" not in dp
+    portable, native, _, err = run_both(link, "x = Int16(3)\nprintln(x * Int16(5))\n")
+    assert err is None and portable == native == "15\n"
+
+
+def test_recursive_call_is_native(link):
+    """A block followed by `recurse` does ?rp's check and docol's work itself
+    (the two cells `recurse` lays stay in the thread: ?rp, where a failed check
+    goes to throw, and the xt, read for the call).  count(n) is n; count(3000)
+    needs more than 3000 return-stack cells of the chip's 512 bytes of RAM:
+    the kernel's return-stack error (-5, StackOverflowError) at the line of
+    the function, as from the threaded code; the board is fine after it."""
+    src = """
+x = Int16(1)
+count(n::Int16)::Int16 = n == Int16(0) ? Int16(0) : Int16(1) + count(n - Int16(1))
+println(count(Int16(10)))
+println(count(Int16(3000)))
+"""
+    portable, native, text, err = run_both(link, src)
+    assert portable == native == "10\n"
+    assert err is not None and "StackOverflowError" in err and ":3:" in err
+    cw = word(text, "count(")
+    assert "' ?rp 2 + @ f," in cw and "$1204 f," in cw               # push IP: the call inline
+    portable, native, _, err = run_both(link, "x = Int16(3)\nprintln(x * Int16(5))\n")
+    assert err is None and portable == native == "15\n"

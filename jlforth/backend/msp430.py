@@ -523,6 +523,9 @@ class Block:
             self.release(x)
             self.shift_locs(2)
             return 1
+        if t == "jl.?ds" and vs and vs[-1].kind == "imm":
+            self.ds_check(vs.pop().v)
+            return 1
         m = re.fullmatch(r"ldrop (\d+)", t)
         if m:
             k = 2 * int(m.group(1))
@@ -531,6 +534,25 @@ class Block:
             self.shift_locs(-k)
             return 1
         raise _Cannot(t)
+
+    def ds_check(self, line: int):
+        """`LINE jl.?ds` (`: jl.?ds ( line -- ) depth 17 > if -3 (jlerr) then drop ;`)
+        inline.  The empty stack's PSP is S0 + 2 (TOS cached in r6) and DEPTH
+        pushes TOS before it reads PSP: DEPTH = (S0 + 2 - PSP) / 2 (`rra`) with
+        PSP as it is before the call.  With the line pushed PSP is 2 lower, so
+        the check fails when (S0 + 4 - PSP) / 2 > 17, i.e. S0 + 4 - PSP >= 36:
+        PSP < S0 - 31.  So `cmp #S0-31, PSP ; jhs ok`; on failure the line is
+        pushed and IP is pointed at a cell holding jl.?ds itself, which (the
+        depth being the same) throws the same error at the same line."""
+        self.flush()
+        self.emit(op1(CMP, ("#L", 0), R(PSP))[0])
+        self.code.append(("forth", "s0 31 - f,"))
+        fail = PUSHT + op1(MOV, ("#", line), R(TOS))
+        cell = self.words() + 1 + len(fail) + 3        # jhs, fail, add #off IP (2), NEXT
+        fail += op1(ADD, ("#L", 2 * cell), R(IP)) + NEXT
+        self.emit(jump(JHS, len(fail) + 1), fail)
+        self.code.append(("forth", "' jl.?ds f,"))
+        assert self.words() == cell + 1
 
     def update_in_place(self, place: Opd, nxt: List[str]) -> int:
         """`P 1+ P!`, `P k + P!`, `P Q op P!`, `x P op P!`: one instruction on P."""
@@ -618,6 +640,28 @@ class Block:
             self.emit(op1(ADD, ("#L", 2 * (n + 3)), R(IP)))
         self.emit(NEXT)
 
+    def close_call(self) -> None:
+        """End the block with the recursive call that follows it in the thread.
+        `recurse` lays two cells, `?rp` and the word's xt (a colon word: `call
+        r9` and its thread); the block does both itself.  ?RP (prims.S) is
+        `mov &g_here, W ; add #RS_SLACK, W ; cmp W, sp ; jlo throw`: the same
+        test here, its two constants read from ?rp's code (`' ?rp 2 + @`,
+        `' ?rp 6 + @`); when it fails IP goes to the ?rp cell, which throws the
+        same error.  Otherwise the work of docol: IP to the cell after the xt
+        (where the callee's EXIT returns), pushed, then IP = xt + 2.  The
+        caller makes sure the xt cell stays a call (not `;`'s tail call)."""
+        self.flush()
+        self.emit(op1(MOV, ("&", 0), R(15))[0])
+        self.code.append(("forth", "' ?rp 2 + @ f,"))
+        self.emit(op1(ADD, ("#L", 0), R(15))[0])
+        self.code.append(("forth", "' ?rp 6 + @ f,"))
+        self.emit(op1(CMP, R(15), R(SP)))
+        total = self.words() + 1 + 3 + 7             # jhs, the failure (3), the call (7)
+        self.emit(jump(JHS, 3), op1(ADD, ("#L", 2 * total), R(IP)), NEXT)
+        self.emit(op1(ADD, ("#L", 2 * (total + 2)), R(IP)), op2(4, R(IP)),
+                  op1(MOV, ("x", IP, -2), R(IP)), op1(ADD, ("#", 2), R(IP)), NEXT)
+        assert self.words() == total
+
     def items(self, first: bool = False, per_item: int = 7) -> List[str]:
         """The Forth text that lays the block: `[ fhere 2 + f, $xxxx f, ... ]`.
         first: the block opens the definition, whose code field (CALL r9) the
@@ -647,6 +691,19 @@ class Native:
 
     def __init__(self, min_tokens: int = 2):
         self.min_tokens = min_tokens
+
+    @staticmethod
+    def call_stays(items: list, j: int) -> bool:
+        """Does the reference `recurse` (items[j]) lays stay an ordinary call?
+        `;` right after it (THENs between lay nothing) may make it a tail call
+        or add an EXIT after it: the block then leaves it to the thread."""
+        for kind, val in items[j + 1:]:
+            if kind != "t":
+                continue
+            if val.lower() == "then":
+                continue
+            return val.lower() not in (";", "exit")
+        return False
 
     def run(self, items: list, marks: list):
         new: list = []
@@ -704,6 +761,11 @@ class Native:
                     blk.branches += 1
                     consumed.append(j)
                     j += 1
+                    ended = True
+                    break
+                if t == "recurse" and blk.tokens and self.call_stays(items, j):
+                    blk.close_call()
+                    blk.branches += 1
                     ended = True
                     break
                 if t in ENDERS:
