@@ -340,3 +340,64 @@ println(count(Int16(3000)))
     assert "' ?rp 2 + @ f," in cw and "$1204 f," in cw               # push IP: the call inline
     portable, native, _, err = run_both(link, "x = Int16(3)\nprintln(x * Int16(5))\n")
     assert err is None and portable == native == "15\n"
+
+
+def test_multiply_by_a_constant_is_shifts_and_adds(link):
+    """`k *` (or `* k`) with a constant k inline: Horner over k's bits
+    (3: `mov x, r; add r, r; add x, r`), over -k and negated when shorter
+    (-7), a single bit as shifts (16384), 0 as the literal 0; 1000 (9 shifts
+    and 5 adds) stays the kernel's `*`.  Julia's products wrap to 16 bits."""
+    src = """
+m3(x::Int16) = Int16(3) * x + Int16(1)
+m10(x::Int16) = x * Int16(10)
+mneg7(x::Int16) = x * Int16(-7)
+mbig(x::Int16) = x * Int16(16384)
+m0(x::Int16) = x * Int16(0)
+m1000(x::Int16) = Int16(1000) * x
+mu255(x::UInt16) = x * 0x00ff
+function show(x::Int16)
+    println(m3(x), ' ', m10(x), ' ', mneg7(x), ' ', mbig(x), ' ', m0(x), ' ', m1000(x), ' ',
+            mu255(x % UInt16))
+end
+show(Int16(0))
+show(Int16(1))
+show(Int16(-1))
+show(Int16(7))
+show(Int16(-300))
+show(Int16(12345))
+show(Int16(-32767) - Int16(1))
+"""
+    w16 = lambda v: (v + 32768) % 65536 - 32768      # noqa: E731
+    want = ""
+    for x in (0, 1, -1, 7, -300, 12345, -32768):
+        want += (f"{w16(3 * x + 1)} {w16(x * 10)} {w16(x * -7)} {w16(x * 16384)} 0 "
+                 f"{w16(1000 * x)} {(x % 65536) * 255 % 65536}\n")
+    portable, native, text, err = run_both(link, src)
+    assert err is None, err
+    assert portable == want
+    assert native == want
+    # the small functions are inlined into show: of its seven products, 3, 10 and
+    # -7 are shifts and adds, 16384 a shift and 0 the literal already (the front
+    # end), 1000 and 255 (7 shifts and 7 adds) stay the kernel's `*`
+    assert len(re.findall(r"(?m)(?:^|\s)\*(?=\s)", word(text, "show("))) == 2
+
+
+def test_divide_by_zero_check_is_inline(link):
+    """`LINE jl.dz` before `mod` / `u/mod`: `tst TOS` in the block, jl.dz itself
+    only for a zero divisor (DivideError at the line of the division).
+    Julia's % truncates: 17 % 5 = 2, -17 % 5 = -2, 17 % -5 = 2; 65535 ÷ 7 =
+    9362 (7 * 9362 = 65534), 7 ÷ 65535 = 0."""
+    src = """
+r(a::Int16, b::Int16) = a % b
+q(a::UInt16, b::UInt16) = a ÷ b
+u7 = 0x0007
+um = 0xffff
+println(r(Int16(17), Int16(5)), ' ', r(Int16(-17), Int16(5)), ' ', r(Int16(17), Int16(-5)), ' ',
+        q(um, u7), ' ', q(u7, um))
+println(r(Int16(3), Int16(0)))
+"""
+    portable, native, text, err = run_both(link, src)
+    assert portable == native == "2 -2 2 9362 0\n"
+    assert err is not None and "DivideError" in err and ":2:" in err
+    assert "jl.dz mod" not in text and "jl.dz u/mod" not in text
+    assert text.count("' jl.dz f,") >= 2

@@ -523,8 +523,20 @@ class Block:
             self.release(x)
             self.shift_locs(2)
             return 1
+        if t == "*" and ((vs and vs[-1].kind == "imm") or (len(vs) >= 2 and vs[-2].kind == "imm")):
+            b = vs.pop()
+            a = self.pop()
+            if a.kind == "imm" and b.kind == "imm":
+                vs.append(Opd("imm", a.v * b.v & 0xFFFF))
+                return 1
+            x, k = (a, b.v) if b.kind == "imm" else (b, a.v)
+            vs.append(self.mul_const(x, k))
+            return 1
         if t == "jl.?ds" and vs and vs[-1].kind == "imm":
             self.ds_check(vs.pop().v)
+            return 1
+        if t == "jl.dz" and vs and vs[-1].kind == "imm":
+            self.dz_check(vs.pop().v)
             return 1
         m = re.fullmatch(r"ldrop (\d+)", t)
         if m:
@@ -534,6 +546,43 @@ class Block:
             self.shift_locs(-k)
             return 1
         raise _Cannot(t)
+
+    MUL_MAX = 12        # instructions of a multiply by a constant (the kernel's `*`: ~160 cycles)
+
+    def mul_const(self, x: Opd, k: int) -> Opd:
+        """x * k (the low 16 bits, the same signed or not) by shifts and adds:
+        Horner's rule over k's bits from the top (`add r, r` a shift, `add x, r`
+        a set bit), or over -k and negated when that is shorter."""
+        k &= 0xFFFF
+        plans = []
+        for kk, neg in ((k, False), (-k & 0xFFFF, True)):
+            if kk:
+                plans.append(((kk.bit_length() - 1) + (bin(kk).count("1") - 1) + 2 * neg, kk, neg))
+        if not plans:
+            self.release(x)
+            return Opd("imm", 0)
+        cost, kk, neg = min(plans)
+        if cost > self.MUL_MAX:
+            raise _Cannot("*")
+        if bin(kk).count("1") == 1:
+            r = self.to_tmp(x)
+            src = None
+        else:
+            if x.kind not in ("tmp", "reg"):
+                x = self.to_tmp(x)
+            src = R(x.v)
+            r = Opd("tmp", self.alloc())
+            self.emit(op1(MOV, src, R(r.v)))
+        d = R(r.v)
+        for bit in bin(kk)[3:]:
+            self.emit(op1(ADD, d, d))
+            if bit == "1":
+                self.emit(op1(ADD, src, d))
+        if src is not None:
+            self.release(x)
+        if neg:
+            self.emit(op1(XOR, ("#", -1), d), op1(ADD, ("#", 1), d))
+        return r
 
     def ds_check(self, line: int):
         """`LINE jl.?ds` (`: jl.?ds ( line -- ) depth 17 > if -3 (jlerr) then drop ;`)
@@ -547,12 +596,26 @@ class Block:
         self.flush()
         self.emit(op1(CMP, ("#L", 0), R(PSP))[0])
         self.code.append(("forth", "s0 31 - f,"))
+        self.check_fail(JHS, line, "jl.?ds")
+
+    def check_fail(self, ok: int, line: int, helper: str):
+        """After a compare: `j<ok>` over the failure, which pushes the line and
+        points IP at a cell holding the threaded check (`' helper f,`), which
+        finds the same failure and throws its error at that line."""
         fail = PUSHT + op1(MOV, ("#", line), R(TOS))
-        cell = self.words() + 1 + len(fail) + 3        # jhs, fail, add #off IP (2), NEXT
+        cell = self.words() + 1 + len(fail) + 3        # j<ok>, fail, add #off IP (2), NEXT
         fail += op1(ADD, ("#L", 2 * cell), R(IP)) + NEXT
-        self.emit(jump(JHS, len(fail) + 1), fail)
-        self.code.append(("forth", "' jl.?ds f,"))
+        self.emit(jump(ok, len(fail) + 1), fail)
+        self.code.append(("forth", f"' {helper} f,"))
         assert self.words() == cell + 1
+
+    def dz_check(self, line: int):
+        """`LINE jl.dz` (`: jl.dz ( y line -- y ) over if drop exit then -10
+        (jlerr) ;`): the divisor y on top is tested in place (`tst TOS`) once
+        the stack is real; a zero divisor runs jl.dz itself (DivideError)."""
+        self.flush()
+        self.emit(op1(CMP, ("#", 0), R(TOS)))
+        self.check_fail(JNE, line, "jl.dz")
 
     def update_in_place(self, place: Opd, nxt: List[str]) -> int:
         """`P 1+ P!`, `P k + P!`, `P Q op P!`, `x P op P!`: one instruction on P."""
