@@ -105,8 +105,10 @@ def test_compare_and_branch(link, T, values):
     rr = word(text, "rr(")
     assert "$1207 f," in rr and "$1208 f," in rr          # push r7, push r8: a and b in registers
     flat = rr.replace(" ] [ ", " ").replace("\n", " ")
-    assert re.search(r"\$9[0-9a-f]{3} f, +(\$0000 f, +)?\$(38|34|28|2c)04 f,", flat)  # cmp; jl/jge/jlo/jhs
-    assert "fhere -1 f, 20306" in rr                       # the branch cell THEN resolves
+    # cmp; jl/jge/jlo/jhs over the THEN part, which is in the same block: a native
+    # jump, no branch cell for the kernel's THEN
+    assert re.search(r"\$9[0-9a-f]{3} f, +(\$[0-9a-f]{4} f, +){0,2}\$(3[4-9ab]|2[89a-f])[0-9a-f]{2} f,", flat)
+    assert "fhere -1 f, 20306" not in rr and " then" not in rr
     for w in ("<", ">", "=", "<>", "u<", "u>"):            # every comparison fused
         assert f" {w} if" not in text
 
@@ -401,3 +403,50 @@ println(r(Int16(3), Int16(0)))
     assert err is not None and "DivideError" in err and ":2:" in err
     assert "jl.dz mod" not in text and "jl.dz u/mod" not in text
     assert text.count("' jl.dz f,") >= 2
+
+
+def test_if_else_then_and_the_loop_back_inside_one_block(link):
+    """An IF whose ELSE and THEN fall in the same block is native jumps (no
+    branch cell, no stub); a loop whose BEGIN starts the block jumps back to
+    it (`jmp`, no REPEAT cell); `exit` inside such an IF.  Worked by hand:
+    f(20): even i up to 10 (0 2 4 6 8 10) -1 each, even i over 10 (12 14 16
+    18) +2 each, odd i (1 + 3 + ... + 19 = 100): -6 + 8 + 100 = 102; f(5):
+    -3 (0 2 4) + 4 (1 3) = 1; f(0) = 0.  g(-5) = -1, g(7) = 8."""
+    src = """
+function f(n::Int16)::Int16
+    s = Int16(0)
+    i = Int16(0)
+    while i < n
+        if (i & Int16(1)) == Int16(0)
+            if i > Int16(10)
+                s += Int16(2)
+            else
+                s -= Int16(1)
+            end
+        else
+            s += i
+        end
+        i += Int16(1)
+    end
+    return s
+end
+function g(x::Int16)::Int16
+    if x < Int16(0)
+        return Int16(-1)
+    end
+    y = x + Int16(1)
+    return y
+end
+println(f(Int16(20)), ' ', f(Int16(5)), ' ', f(Int16(0)), ' ', g(Int16(-5)), ' ', g(Int16(7)))
+println(f(Int16(1)) + g(Int16(2)))
+"""
+    portable, native, text, err = run_both(link, src)
+    assert err is None, err
+    assert portable == native == "102 1 0 -1 8\n2\n"            # f(1) = -1 (i = 0), g(2) = 3
+    fw = word(text, "f(")
+    assert fw.count("20306") == 1                     # only WHILE's exit cell
+    assert "drop f," not in fw and "[ 2drop ]" in fw   # REPEAT: a jump back, BEGIN dropped
+    gw = word(text, "g(")
+    assert "20306" not in gw and " then" not in gw
+    flat = re.sub(r"\s*\]\s*\[\s*", " ", gw)
+    assert "$4134 f, $4430 f," in flat                # the exit inside the IF: mov @sp+, IP ; NEXT

@@ -687,6 +687,26 @@ class Block:
         self.stub("drop f," if word == "until" else f"fhere -1 f, {T_ORIG}" + (" 2swap" if word == "while" else ""))
         self.branches += 1
 
+    def cond_jump(self) -> int:
+        """if / until natively: the flag on top, a conditional jump taken when
+        it is false (its offset patched later); returns the jump's condition."""
+        c = self.pop()
+        if c.kind != "cond":
+            c = Opd("cond", a=c, b=Opd("imm", 0), cc="ne")
+        self.flush()
+        self.cmp(c)
+        self.release(c)
+        cond = CC[NEG[c.cc]]
+        self.emit(jump(cond, 0))
+        return cond
+
+    def patch(self, at: int, cond: int, target: int = None):
+        """Point the jump at code[at] to the word `target` (default: here)."""
+        off = (self.words() if target is None else target) - (at + 1)
+        if not -512 <= off < 512:
+            raise _Cannot("jump too far")
+        self.code[at] = jump(cond, off)
+
     def stub(self, cell: str):
         """mov off(IP), IP ; mov @IP+, pc ; the cell (laid by `cell`)."""
         off = 2 * (self.words() + 3)
@@ -768,6 +788,149 @@ class Native:
             return val.lower() not in (";", "exit")
         return False
 
+    def block(self, items, i, tok_idx, tok_pos, stub_ifs, at_begin):
+        """Compile the block that starts at items[i]: (block, consumed item
+        indices, Forth tokens after it, whether it ended itself), or the item
+        index of a native IF it could not close (to be laid as a stub)."""
+        n = len(items)
+        blk = Block()
+        j = i
+        consumed: List[int] = []       # item indices used by the block
+        end_tokens: List[str] = []
+        ended = False
+        ctl: list = []                 # open native IF / ELSE: (kind, jump index, item index)
+
+        def give_up():
+            return ctl[-1][2] if ctl else None
+
+        while j < n:
+            kind, val = items[j]
+            if kind != "t":
+                consumed.append(j)
+                j += 1
+                continue
+            t = val.lower()
+            following = [items[k][1] for k in tok_idx[tok_pos[j] + 1:tok_pos[j] + 5]]
+            if t == "if" and j not in stub_ifs and (blk.vs or blk.tokens):
+                try:
+                    saved = (list(blk.code), [Opd(o.kind, o.v, o.a, o.b, o.cc) for o in blk.vs], list(blk.free))
+                    cc = blk.cond_jump()
+                except _Cannot:
+                    blk.code, blk.vs, blk.free = saved
+                    if ctl:
+                        return give_up()
+                    break
+                ctl.append(("if", blk.words() - 1, j, cc))
+                blk.tokens += 1
+                blk.branches += 1
+                consumed.append(j)
+                j += 1
+                continue
+            if t == "else" and ctl and ctl[-1][0] == "if":
+                blk.flush()
+                _, at, jx, cc = ctl.pop()
+                blk.emit(jump(JMP, 0))
+                blk.patch(at, cc)
+                ctl.append(("else", blk.words() - 1, jx, JMP))
+                blk.tokens += 1
+                consumed.append(j)
+                j += 1
+                continue
+            if t == "then" and ctl:
+                blk.flush()
+                _, at, _, cc = ctl.pop()
+                blk.patch(at, cc)
+                blk.tokens += 1
+                consumed.append(j)
+                j += 1
+                continue
+            if t == "exit" and ctl:
+                blk.flush()
+                blk.emit(op1(MOV, ("@+", SP), R(IP)), NEXT)
+                blk.tokens += 1
+                consumed.append(j)
+                j += 1
+                continue
+            if t in ("repeat", "until") and at_begin and not ctl and blk.tokens:
+                # BEGIN is this block's first cell: jump back to its code
+                try:
+                    saved = (list(blk.code), [Opd(o.kind, o.v, o.a, o.b, o.cc) for o in blk.vs], list(blk.free))
+                    if t == "repeat":
+                        blk.flush()
+                        blk.emit(jump(JMP, -(blk.words() + 1)))
+                    else:
+                        cc = blk.cond_jump()
+                        blk.patch(blk.words() - 1, cc, 0)
+                except _Cannot:
+                    blk.code, blk.vs, blk.free = saved
+                    break
+                end_tokens = ["[ 2drop ]", "then"] if t == "repeat" else ["[ 2drop ]"]
+                blk.tokens += 1
+                blk.branches += 1
+                consumed.append(j)
+                j += 1
+                ended = True
+                break
+            if ctl and t in ("if", "while", "until", "repeat", "else", "begin", "recurse", ";"):
+                return give_up()
+            if t in ("if", "while", "until"):
+                if not blk.vs and blk.tokens == 0:
+                    break
+                try:
+                    saved = (list(blk.code), [Opd(o.kind, o.v, o.a, o.b, o.cc) for o in blk.vs], list(blk.free))
+                    blk.branch(t)
+                except _Cannot:
+                    blk.code, blk.vs, blk.free = saved
+                    break
+                blk.tokens += 1
+                consumed.append(j)
+                j += 1
+                continue
+            if t in ("repeat", "else", "exit") and blk.tokens:
+                blk.flush()
+                if t == "exit":
+                    blk.emit(op1(MOV, ("@+", SP), R(IP)), NEXT)
+                else:
+                    blk.stub("drop f," if t == "repeat" else f"fhere -1 f, {T_ORIG} 2swap")
+                    end_tokens = ["then"]
+                blk.tokens += 1
+                blk.branches += 1
+                consumed.append(j)
+                j += 1
+                ended = True
+                break
+            if t == "recurse" and blk.tokens and self.call_stays(items, j):
+                blk.close_call()
+                blk.branches += 1
+                ended = True
+                break
+            if t in ENDERS:
+                break
+            snap = (list(blk.code), [Opd(o.kind, o.v, o.a, o.b, o.cc) for o in blk.vs], list(blk.free),
+                    blk.tokens)
+            try:
+                used = blk.token(val, following)
+            except _Cannot:
+                blk.code, blk.vs, blk.free, blk.tokens = snap
+                if is_reg_token(t):
+                    raise AssertionError(f"register token {t} not compiled")
+                if ctl:
+                    return give_up()
+                break
+            blk.tokens += 1
+            # the tokens (and the items between them) it used
+            k = 1
+            consumed.append(j)
+            j += 1
+            while k < used:
+                if items[j][0] == "t":
+                    k += 1
+                consumed.append(j)
+                j += 1
+        if ctl:
+            return give_up()
+        return blk, consumed, end_tokens, ended
+
     def run(self, items: list, marks: list):
         new: list = []
         where = {}
@@ -782,82 +945,23 @@ class Native:
                 new.append(items[i])
                 i += 1
                 continue
-            # a block from here: as many tokens as it can take
+            # a block from here: as many tokens as it can take.  An IF whose
+            # THEN (and ELSE) fall in the same block is native jumps; when the
+            # block cannot reach them, it is built again with that IF a stub.
+            stub_ifs: set = set()
+            while True:
+                last_tok = next((v for k, v in reversed(new) if k == "t"), None)
+                r = self.block(items, i, tok_idx, tok_pos, stub_ifs,
+                               at_begin=last_tok is not None and last_tok.lower() == "begin")
+                if isinstance(r, int):
+                    stub_ifs.add(r)
+                    continue
+                break
+            blk, consumed, end_tokens, ended = r
             start = len(new)
-            blk = Block()
-            j = i
-            pend_nl: list = []
-            consumed: List[int] = []       # item indices used by the block
-            end_tokens: List[str] = []
-            ended = False
-            while j < n:
-                kind, val = items[j]
-                if kind != "t":
-                    consumed.append(j)
-                    if kind == "nl":
-                        pend_nl.append(items[j])
-                    j += 1
-                    continue
-                t = val.lower()
-                following = [items[k][1] for k in tok_idx[tok_pos[j] + 1:tok_pos[j] + 5]]
-                if t in ("if", "while", "until"):
-                    if not blk.vs and blk.tokens == 0:
-                        break
-                    try:
-                        saved = (list(blk.code), [Opd(o.kind, o.v, o.a, o.b, o.cc) for o in blk.vs], list(blk.free))
-                        blk.branch(t)
-                    except _Cannot:
-                        blk.code, blk.vs, blk.free = saved
-                        break
-                    blk.tokens += 1
-                    consumed.append(j)
-                    j += 1
-                    continue
-                if t in ("repeat", "else", "exit") and blk.tokens:
-                    blk.flush()
-                    if t == "exit":
-                        blk.emit(op1(MOV, ("@+", SP), R(IP)), NEXT)
-                    else:
-                        blk.stub("drop f," if t == "repeat" else f"fhere -1 f, {T_ORIG} 2swap")
-                        end_tokens = ["then"]
-                    blk.tokens += 1
-                    blk.branches += 1
-                    consumed.append(j)
-                    j += 1
-                    ended = True
-                    break
-                if t == "recurse" and blk.tokens and self.call_stays(items, j):
-                    blk.close_call()
-                    blk.branches += 1
-                    ended = True
-                    break
-                if t in ENDERS:
-                    break
-                snap = (list(blk.code), [Opd(o.kind, o.v, o.a, o.b, o.cc) for o in blk.vs], list(blk.free),
-                        blk.tokens)
-                try:
-                    used = blk.token(val, following)
-                except _Cannot:
-                    blk.code, blk.vs, blk.free, blk.tokens = snap
-                    if is_reg_token(t):
-                        raise AssertionError(f"register token {t} not compiled")
-                    break
-                blk.tokens += 1
-                # the tokens (and the items between them) it used
-                k = 1
-                consumed.append(j)
-                j += 1
-                while k < used:
-                    if items[j][0] == "t":
-                        k += 1
-                    consumed.append(j)
-                    if items[j][0] == "nl":
-                        pend_nl.append(items[j])
-                    j += 1
             # trailing non-token items are not part of the block
             while consumed and items[consumed[-1]][0] != "t":
                 consumed.pop()
-                pend_nl = [x for x in pend_nl]
             if not consumed or (blk.tokens < self.min_tokens and not blk.must and not blk.branches):
                 where[i] = len(new)
                 new.append(items[i])
