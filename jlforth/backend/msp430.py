@@ -775,6 +775,58 @@ class Native:
     def __init__(self, min_tokens: int = 2):
         self.min_tokens = min_tokens
 
+    EPILOGUE_MAX = 6    # tokens of a word's end copied into an ELSE
+
+    def else_exits(self, blk, items, j, tok_idx, tok_pos) -> bool:
+        """ELSE (items[j]) whose THEN is followed by the word's end: straight
+        Forth the block can compile, then `;` (`ldrop 1 ;`, `<pop r7> ;`).
+        The block runs that end itself and leaves the word (`mov @sp+, IP ;
+        NEXT`) instead of branching to the THEN; ELSE's branch cell is still
+        laid (never read) for the kernel's THEN to resolve."""
+        q = tok_pos[j] + 1
+        depth = 0
+        while q < len(tok_idx):
+            t = items[tok_idx[q]][1].lower()
+            if t.startswith("[") or t in ("begin", "until", "again", "exit", ";", "recurse"):
+                if t in ("begin", "until", "again", "recurse"):
+                    q += 1
+                    continue
+                return False
+            if t in ("if", "while"):
+                depth += 1
+            elif t in ("then", "repeat"):
+                if depth == 0:
+                    break
+                depth -= 1
+            q += 1
+        else:
+            return False
+        epi = []
+        for k in tok_idx[q + 1:]:
+            t = items[k][1]
+            if t.lower() == ";":
+                break
+            if t.lower() in ("if", "else", "then", "begin", "while", "repeat", "until", "again", "exit") \
+                    or t.startswith("["):
+                return False
+            epi.append(t)
+        # (Native.run is given a whole word without its `;`: the end of the items is the word's end)
+        if len(epi) > self.EPILOGUE_MAX:
+            return False
+        saved = (list(blk.code), [Opd(o.kind, o.v, o.a, o.b, o.cc) for o in blk.vs], list(blk.free), blk.must)
+        try:
+            blk.flush()
+            k = 0
+            while k < len(epi):
+                k += blk.token(epi[k], epi[k + 1:k + 5])
+            blk.flush()
+        except _Cannot:
+            blk.code, blk.vs, blk.free, blk.must = saved
+            return False
+        blk.emit(op1(MOV, ("@+", SP), R(IP)), NEXT)
+        blk.code.append(("forth", f"fhere -1 f, {T_ORIG} 2swap"))
+        return True
+
     @staticmethod
     def call_stays(items: list, j: int) -> bool:
         """Does the reference `recurse` (items[j]) lays stay an ordinary call?
@@ -886,6 +938,14 @@ class Native:
                 consumed.append(j)
                 j += 1
                 continue
+            if t == "else" and blk.tokens and self.else_exits(blk, items, j, tok_idx, tok_pos):
+                end_tokens = ["then"]
+                blk.tokens += 1
+                blk.branches += 1
+                consumed.append(j)
+                j += 1
+                ended = True
+                break
             if t in ("repeat", "else", "exit") and blk.tokens:
                 blk.flush()
                 if t == "exit":
