@@ -472,3 +472,32 @@ println(h(Int16(10)), ' ', h(Int16(9)), ' ', h(Int16(2)), ' ', k(Int16(2), Int16
         flat = re.sub(r"\s*\]\s*\[\s*", " ", word(text, name))
         # the exit (mov @sp+, IP ; NEXT), then ELSE's cell that only THEN reads
         assert re.search(r"\$4134 f, \$4430 f, +fhere -1 f, 20306 2swap", flat), flat
+
+
+def test_remainder_is_inline(link):
+    """MOD (Julia's rem: the sign of the dividend) inline around the kernel's
+    div3216, after jl.dz or with a literal divisor.  Worked by hand: -17 % -5 =
+    -2 (-17 = 3 * -5 - 2); -32768 % -1 = 0; -32768 % 7 = -1 (7 * -4681 =
+    -32767); 32767 % -32768 = 32767; 0 % -3 = 0; 100 % 7 = 2; 123 % 10 = 3,
+    -123 % 10 = -3; a zero divisor is still DivideError."""
+    src = """
+r(a::Int16, b::Int16) = a % b
+r10(a::Int16) = a % Int16(10)
+m = Int16(-32767) - Int16(1)
+println(r(Int16(-17), Int16(-5)), ' ', r(m, Int16(-1)), ' ', r(m, Int16(7)), ' ', r(Int16(32767), m), ' ',
+        r(Int16(0), Int16(-3)), ' ', r(Int16(100), Int16(7)), ' ', r10(Int16(123)), ' ', r10(Int16(-123)))
+z = Int16(0)
+println(r(Int16(1), z))
+"""
+    portable, native, text, err = run_both(link, src)
+    assert portable == native == "-2 0 -1 32767 0 2 3 -3\n"
+    assert err is not None and "DivideError" in err and ":2:" in err
+    assert " mod" not in text and "' u/mod 12 + @ f," in text
+
+
+def test_the_kernel_words_read_by_the_inline_code(link):
+    """The inline code takes two constants from ?RP (`mov &g_here, W ; add
+    #RS_SLACK, W`) and div3216's address from U/MOD (`call #div3216` 10 bytes
+    in): check the kernel still has those instructions there."""
+    out = link.run("' ?rp @ u. ' ?rp 4 + @ u. ' u/mod 10 + @ u.").split()
+    assert [int(x) for x in out] == [0x421F, 0x503F, 0x12B0]

@@ -188,6 +188,7 @@ class Block:
         self.tokens = 0
         self.must = False         # holds a register-local access: never given back as Forth
         self.branches = 0
+        self.prev = None          # the last token compiled
 
     # ............................................................ emission
     def emit(self, *words):
@@ -298,6 +299,7 @@ class Block:
         t = tok.lower()
         v = cell_value(t)
         vs = self.vs
+        prev, self.prev = self.prev, t
         self.need(2)
         if v is not None:
             vs.append(Opd("imm", v))
@@ -535,6 +537,9 @@ class Block:
         if t == "jl.?ds" and vs and vs[-1].kind == "imm":
             self.ds_check(vs.pop().v)
             return 1
+        if t == "mod" and (prev == "jl.dz" or (vs and vs[-1].kind == "imm" and vs[-1].v)):
+            self.rem()
+            return 1
         if t == "jl.dz" and vs and vs[-1].kind == "imm":
             self.dz_check(vs.pop().v)
             return 1
@@ -583,6 +588,22 @@ class Block:
         if neg:
             self.emit(op1(XOR, ("#", -1), d), op1(ADD, ("#", 1), d))
         return r
+
+    def rem(self):
+        """MOD ( n1 n2 -- n3 ), the symmetric remainder (n1's sign: Julia's rem),
+        inline around the kernel's unsigned 32/16 division div3216 ((r13:r12) /
+        r14 -> quotient r12, remainder r13; it uses r12-r15 only), whose
+        address is read from U/MOD's `call #div3216` (`' u/mod 12 + @`).  The
+        divisor is not zero (jl.dz before it, or a literal): |n1| < 2^16 > |n2|
+        so the division cannot overflow, as in the kernel's SM/REM."""
+        self.flush()
+        absr = lambda r: (op1(CMP, ("#", 0), R(r)) + [jump(JGE, 2)]         # noqa: E731
+                          + op1(XOR, ("#", -1), R(r)) + op1(ADD, ("#", 1), R(r)))
+        self.emit(op1(MOV, ("@+", PSP), R(12)), op1(MOV, R(TOS), R(14)), op1(MOV, R(12), R(11)),
+                  absr(12), absr(14), op1(MOV, ("#", 0), R(13)), 0x12B0)
+        self.code.append(("forth", "' u/mod 12 + @ f,"))
+        self.emit(op1(MOV, R(13), R(TOS)), op1(CMP, ("#", 0), R(11)), jump(JGE, 2),
+                  op1(XOR, ("#", -1), R(TOS)), op1(ADD, ("#", 1), R(TOS)))
 
     def ds_check(self, line: int):
         """`LINE jl.?ds` (`: jl.?ds ( line -- ) depth 17 > if -3 (jlerr) then drop ;`)
