@@ -501,3 +501,39 @@ def test_the_kernel_words_read_by_the_inline_code(link):
     in): check the kernel still has those instructions there."""
     out = link.run("' ?rp @ u. ' ?rp 4 + @ u. ' u/mod 10 + @ u.").split()
     assert [int(x) for x in out] == [0x421F, 0x503F, 0x12B0]
+
+
+def test_updates_in_place_and_index_arithmetic(link):
+    """`P op1 op2 ... P!` on P itself (`a = (a >> 1) + b`: `rra; add` on a's
+    register; `b = ~b + 3 - c`: `inv; add #3; sub 0(sp)` on b's), `P x op P!`
+    with x computed (`c = c - (a + b)`: `sub r11, 0(sp)`), `1+ 1-` (v[i + 1]'s
+    index) nothing.  Worked by hand: upd(100, 7, 50): a = 50 + 7 = 57, c = 50 -
+    64 = -14, b = -8 + 3 + 14 = 9, 57 + 18 - 14 = 61; upd(-9, -3, 1000): a = -5 -
+    3 = -8, c = 1000 + 11 = 1011, b = 2 + 3 - 1011 = -1006, -8 - 2012 + 1011 =
+    -1009; v[3] = 77."""
+    portable, native, text, err = run_both(link, UPD_SRC)
+    assert err is None, err
+    assert portable == native == "61 -1009 77\n"
+    up = re.sub(r"\s*\]\s*\[\s*", " ", word(text, "upd("))
+    assert "$1108 f, $5708 f," in up                              # rra r8 ; add r7, r8
+    assert "$e337 f, $5037 f, $0003 f, $8117 f, $0000 f," in up    # inv r7 ; add #3, r7 ; sub 0(sp), r7
+    assert "$8b81 f, $0000 f," in up                              # sub r11, 0(sp)
+    nx = re.sub(r"\s*\]\s*\[\s*", " ", word(text, "nxt("))
+    assert "$531b" not in nx and "$831b" not in nx                # no inc / dec r11
+
+
+UPD_SRC = """
+v = zeros(Int16, 4)
+function upd(a::Int16, b::Int16, c::Int16)::Int16
+    a = (a >> 1) + b
+    c = c - (a + b)
+    b = ~b + Int16(3) - c
+    return a + b * Int16(2) + c
+end
+function nxt(v, i::Int16)::Int16
+    @inbounds x = v[i + 1]
+    return x
+end
+v[3] = Int16(77)
+println(upd(Int16(100), Int16(7), Int16(50)), ' ', upd(Int16(-9), Int16(-3), Int16(1000)), ' ', nxt(v, Int16(2)))
+"""

@@ -358,6 +358,15 @@ class Block:
                 self.emit(op1(BINOPS[t], b.src(), R(TOS)))
                 self.release(b)
                 return 1
+            if a.kind in ("loc", "reg") and nxt and nxt[0].lower() == self.store_token(a):
+                # `P x op P!`: one instruction on P (`sub x, 2(sp)`)
+                if b.kind == "cond":
+                    b = self.to_tmp(b)
+                self.hazard(lambda o: o.kind == a.kind and o.v == a.v)
+                self.emit(op1(BINOPS[t], b.src(), a.dst()))
+                self.release(b)
+                self.tokens += 1
+                return 2
             if a.kind == "imm" and b.kind == "imm":
                 f = {"+": lambda x, y: x + y, "-": lambda x, y: x - y, "and": lambda x, y: x & y,
                      "or": lambda x, y: x | y, "xor": lambda x, y: x ^ y}[t]
@@ -372,6 +381,9 @@ class Block:
             self.release(b)
             vs.append(a)
             return 1
+        if t in ("1+", "1-") and nxt and {t, nxt[0].lower()} == {"1+", "1-"}:
+            self.tokens += 1                             # `1+ 1-`: nothing
+            return 2
         if t in ("1+", "1-", "2*", "2/", "u2/", "negate", "invert", "cells", "cell+", "char+"):
             ops = {"1+": [(ADD, 1)], "1-": [(SUB, 1)], "cell+": [(ADD, 2)], "char+": [(ADD, 1)]}
             if vs and vs[-1].kind == "imm":
@@ -685,7 +697,56 @@ class Block:
             self.release(x)
             self.tokens += 2
             return 3
-        return 0
+        return self.chain_in_place(place, nxt)
+
+    def chain_in_place(self, place: Opd, nxt: List[str]) -> int:
+        """`P op1 op2 ... P!` (ops: 1+ 1- 2* 2/ u2/ invert negate, or `x op` with
+        x a literal, a frame cell or a register local other than P): each op on
+        P itself (`r8@ u2/ r7@ + r8!` is `clrc ; rrc r8 ; add r7, r8`).  For a
+        frame cell (4 cycles an op) at most two ops."""
+        store = self.store_token(place)
+        d = place.dst()
+        code: list = []
+        k = 0
+        while k < len(nxt):
+            x = nxt[k].lower()
+            if x == store:
+                break
+            un = {"1+": [op1(ADD, ("#", 1), d)], "1-": [op1(SUB, ("#", 1), d)], "2*": [op1(ADD, d, d)],
+                  "2/": [op2(2, d)], "u2/": [[0xC312] + op2(0, d)], "invert": [op1(XOR, ("#", -1), d)],
+                  "negate": [op1(XOR, ("#", -1), d), op1(ADD, ("#", 1), d)]}.get(x)
+            if un is not None:
+                code.append(un)
+                k += 1
+                continue
+            if k + 1 < len(nxt) and nxt[k + 1].lower() in BINOPS:
+                kv = cell_value(x)
+                m = re.fullmatch(r"l@ (\d+)", x)
+                mm = RE_RACC.match(x)
+                if kv is not None:
+                    src = ("#", kv)
+                elif m and not (place.kind == "loc" and 2 * int(m.group(1)) == place.v):
+                    src = ("x", SP, 2 * int(m.group(1)))
+                elif mm and mm.group(2) == "@" and not (place.kind == "reg" and int(mm.group(1)) == place.v):
+                    src = ("r", int(mm.group(1)))
+                else:
+                    return 0
+                code.append([op1(BINOPS[nxt[k + 1].lower()], src, d)])
+                k += 2
+                continue
+            return 0
+        else:
+            return 0
+        if len(code) < 2 or (place.kind == "loc" and len(code) > 2) or self.vs_reads(place):
+            return 0
+        for c in code:
+            self.emit(*c)
+        self.tokens += k + 1
+        return k + 2
+
+    @staticmethod
+    def store_token(place: Opd) -> str:
+        return ("l! %d" % (place.v // 2)) if place.kind == "loc" else f"r{place.v}!"
 
     def vs_reads(self, place: Opd) -> bool:
         def reads(o):
@@ -883,7 +944,7 @@ class Native:
                 j += 1
                 continue
             t = val.lower()
-            following = [items[k][1] for k in tok_idx[tok_pos[j] + 1:tok_pos[j] + 5]]
+            following = [items[k][1] for k in tok_idx[tok_pos[j] + 1:tok_pos[j] + 9]]
             if t == "if" and j not in stub_ifs and (blk.vs or blk.tokens):
                 try:
                     saved = (list(blk.code), [Opd(o.kind, o.v, o.a, o.b, o.cc) for o in blk.vs], list(blk.free))
