@@ -537,3 +537,38 @@ end
 v[3] = Int16(77)
 println(upd(Int16(100), Int16(7), Int16(50)), ' ', upd(Int16(-9), Int16(-3), Int16(1000)), ' ', nxt(v, Int16(2)))
 """
+
+
+def test_frame_cells_stay_in_registers_inside_a_block(link):
+    """After `x l! n` the scratch register keeps x for later `l@ n` in the same
+    block, until the cell is written again, the frame moves, a label joins
+    two paths (ELSE, THEN) or the registers are wanted.  Worked by hand,
+    cache(5): i = 1: a 3, b 4, c = a 3, d 6, s 10; i = 2: a 6, b 8, c 6, d 12,
+    s 30; i = 3: a 9, b 12 > 10: c 3, a 4, d 7, s 49; i = 4: a 12, b 16: c 4,
+    a 5, d 9, s 74; i = 5: a 15, b 20: c 5, a 6, d 11, s 105."""
+    src = """
+function cache(n::Int16)::Int16
+    a = Int16(0)
+    b = Int16(0)
+    c = Int16(0)
+    d = Int16(0)
+    s = Int16(0)
+    for i in Int16(1):n
+        a = i * Int16(3)
+        b = a + i
+        if b > Int16(10)
+            c = b - a
+            a = c + Int16(1)
+        else
+            c = a
+        end
+        d = a + c
+        s = s + d + b
+    end
+    return s
+end
+println(cache(Int16(5)), ' ', cache(Int16(2)), ' ', cache(Int16(0)))
+"""
+    portable, native, text, err = run_both(link, src)
+    assert err is None, err
+    assert portable == native == "105 30 0\n"

@@ -189,6 +189,60 @@ class Block:
         self.must = False         # holds a register-local access: never given back as Forth
         self.branches = 0
         self.prev = None          # the last token compiled
+        self.copies: dict = {}    # frame cell offset -> the scratch register holding its value
+        self.orphans: set = set() # stale copies a pending read still holds
+
+    # ............................................................ state
+    def save(self):
+        def cp(o):
+            return Opd(o.kind, o.v, cp(o.a) if o.a else None, cp(o.b) if o.b else None, o.cc)
+        return (list(self.code), [cp(o) for o in self.vs], list(self.free), self.tokens, self.must,
+                self.branches, self.prev, dict(self.copies), set(self.orphans))
+
+    def restore(self, st):
+        (self.code, self.vs, self.free, self.tokens, self.must, self.branches, self.prev,
+         self.copies, self.orphans) = ((list(st[0]), list(st[1]), list(st[2])) + tuple(st[3:7])
+                                       + (dict(st[7]), set(st[8])))
+
+    # ............................................................ frame cells in registers
+    # After `x l! n` the scratch register that held x keeps holding it: a later
+    # `l@ n` reads the register (an operand of kind reg, which no rule writes).
+    # Frame cells are only reached through l@ / l! (Julia has no pointer to
+    # them), so the copy is good until n is written again, the frame moves
+    # (a push, a pop, ldrop), a label joins another path, or the register is
+    # wanted back.
+    def _refs(self, r):
+        def uses(o):
+            if o.kind == "cond":
+                return uses(o.a) or uses(o.b)
+            return o.kind == "reg" and o.v == r
+        return any(uses(o) for o in self.vs)
+
+    def _swap_ref(self, r, off):
+        def fix(o):
+            if o.kind == "cond":
+                return Opd("cond", a=fix(o.a), b=fix(o.b), cc=o.cc)
+            if o.kind == "reg" and o.v == r:
+                return Opd("loc", off)
+            return o
+        self.vs = [fix(o) for o in self.vs]
+
+    def drop_copies(self):
+        """Forget every copy (still good: pending reads go back to the cell)."""
+        for off, r in list(self.copies.items()):
+            self._swap_ref(r, off)
+            del self.copies[off]
+            self.free.append(r)
+
+    def written(self, off: int):
+        """Frame cell off is about to change: its copy is stale; a pending read
+        of the copy keeps the register (out of the free list for this block)."""
+        r = self.copies.pop(off, None)
+        if r is not None:
+            if self._refs(r):
+                self.orphans.add(r)
+            else:
+                self.free.append(r)
 
     # ............................................................ emission
     def emit(self, *words):
@@ -245,6 +299,8 @@ class Block:
         for o in self.vs:
             self.materialize(o)
         self.vs = []
+        self.free.extend(self.orphans)
+        self.orphans = set()
 
     def pop(self) -> Opd:
         if self.vs:
@@ -255,6 +311,8 @@ class Block:
 
     def need(self, n: int):
         """Room for n new scratch registers: spill the virtual stack if short."""
+        if len(self.free) < n:
+            self.drop_copies()
         if len(self.free) < n:
             self.flush()
         if len(self.free) < n:
@@ -270,6 +328,7 @@ class Block:
         self.vs = [fix(o) for o in self.vs]
 
     def shift_locs(self, d: int):
+        self.drop_copies()
         def fix(o):
             if o.kind == "loc":
                 o.v += d
@@ -316,8 +375,12 @@ class Block:
                 n = self.update_in_place(place, nxt)
                 if n:
                     return n
+                if place.kind == "loc" and place.v in self.copies:
+                    place = Opd("reg", self.copies[place.v])
                 vs.append(place)
                 return 1
+            if place.kind == "loc":
+                self.written(place.v)
             if not vs:
                 # `r7! r8!` (a word's arguments): the second from the stack straight
                 # into its register (`mov @PSP+, r8`), the top reloaded once
@@ -329,16 +392,20 @@ class Block:
                 self.emit(op1(MOV, R(TOS), place.dst()), POPT)
                 return 1
             x = self.pop()
-            if x.kind == "cond":
+            if x.kind == "cond" or (x.kind == "ind" and place.kind == "loc"):
                 x = self.to_tmp(x)
             self.hazard(lambda o: o.kind == place.kind and o.v == place.v)
             self.emit(op1(MOV, x.src(), place.dst()))
-            self.release(x)
+            if place.kind == "loc" and x.kind == "tmp":
+                self.copies[place.v] = x.v
+            else:
+                self.release(x)
             return 1
         m = RE_REG.match(t)
         if m:
             self.must = True
             kind, r = m.group(1), int(m.group(2))
+            self.drop_copies()
             self.hazard(lambda o: o.kind == "loc" or (o.kind == "reg" and o.v == r))
             if kind == "push":
                 self.emit(op2(4, R(r)))
@@ -363,6 +430,8 @@ class Block:
                 if b.kind == "cond":
                     b = self.to_tmp(b)
                 self.hazard(lambda o: o.kind == a.kind and o.v == a.v)
+                if a.kind == "loc":
+                    self.written(a.v)
                 self.emit(op1(BINOPS[t], b.src(), a.dst()))
                 self.release(b)
                 self.tokens += 1
@@ -558,6 +627,7 @@ class Block:
         m = re.fullmatch(r"ldrop (\d+)", t)
         if m:
             k = 2 * int(m.group(1))
+            self.drop_copies()
             self.hazard(lambda o: o.kind == "loc")
             self.emit(op1(ADD, ("#", k), R(SP)))
             self.shift_locs(-k)
@@ -609,6 +679,7 @@ class Block:
         divisor is not zero (jl.dz before it, or a literal): |n1| < 2^16 > |n2|
         so the division cannot overflow, as in the kernel's SM/REM."""
         self.flush()
+        self.drop_copies()
         absr = lambda r: (op1(CMP, ("#", 0), R(r)) + [jump(JGE, 2)]         # noqa: E731
                           + op1(XOR, ("#", -1), R(r)) + op1(ADD, ("#", 1), R(r)))
         self.emit(op1(MOV, ("@+", PSP), R(12)), op1(MOV, R(TOS), R(14)), op1(MOV, R(12), R(11)),
@@ -652,6 +723,12 @@ class Block:
 
     def update_in_place(self, place: Opd, nxt: List[str]) -> int:
         """`P 1+ P!`, `P k + P!`, `P Q op P!`, `x P op P!`: one instruction on P."""
+        n = self._update_in_place(place, nxt)
+        if n and place.kind == "loc":
+            self.written(place.v)
+        return n
+
+    def _update_in_place(self, place: Opd, nxt: List[str]) -> int:
         store = ("l! %d" % (place.v // 2)) if place.kind == "loc" else f"r{place.v}!"
         n = [x.lower() for x in nxt[:3]]
         if len(n) >= 2 and n[0] in ("1+", "1-") and n[1] == store:
@@ -678,7 +755,7 @@ class Block:
                 m = re.fullmatch(r"l@ (\d+)", n[0])
                 mm = RE_RACC.match(n[0])
                 if m:
-                    src = ("x", SP, 2 * int(m.group(1)))
+                    src = self.cell_src(2 * int(m.group(1)))
                 elif mm and mm.group(2) == "@":
                     src = ("r", int(mm.group(1)))
             if src is not None:
@@ -726,7 +803,7 @@ class Block:
                 if kv is not None:
                     src = ("#", kv)
                 elif m and not (place.kind == "loc" and 2 * int(m.group(1)) == place.v):
-                    src = ("x", SP, 2 * int(m.group(1)))
+                    src = self.cell_src(2 * int(m.group(1)))
                 elif mm and mm.group(2) == "@" and not (place.kind == "reg" and int(mm.group(1)) == place.v):
                     src = ("r", int(mm.group(1)))
                 else:
@@ -743,6 +820,10 @@ class Block:
             self.emit(*c)
         self.tokens += k + 1
         return k + 2
+
+    def cell_src(self, off: int):
+        """Frame cell off as a source operand: its register copy if it has one."""
+        return ("r", self.copies[off]) if off in self.copies else ("x", SP, off)
 
     @staticmethod
     def store_token(place: Opd) -> str:
@@ -816,6 +897,7 @@ class Block:
         (where the callee's EXIT returns), pushed, then IP = xt + 2.  The
         caller makes sure the xt cell stays a call (not `;`'s tail call)."""
         self.flush()
+        self.drop_copies()
         self.emit(op1(MOV, ("&", 0), R(15))[0])
         self.code.append(("forth", "' ?rp 2 + @ f,"))
         self.emit(op1(ADD, ("#L", 0), R(15))[0])
@@ -895,7 +977,7 @@ class Native:
         # (Native.run is given a whole word without its `;`: the end of the items is the word's end)
         if len(epi) > self.EPILOGUE_MAX:
             return False
-        saved = (list(blk.code), [Opd(o.kind, o.v, o.a, o.b, o.cc) for o in blk.vs], list(blk.free), blk.must)
+        saved = blk.save()
         try:
             blk.flush()
             k = 0
@@ -903,7 +985,7 @@ class Native:
                 k += blk.token(epi[k], epi[k + 1:k + 5])
             blk.flush()
         except _Cannot:
-            blk.code, blk.vs, blk.free, blk.must = saved
+            blk.restore(saved)
             return False
         blk.emit(op1(MOV, ("@+", SP), R(IP)), NEXT)
         blk.code.append(("forth", f"fhere -1 f, {T_ORIG} 2swap"))
@@ -947,10 +1029,10 @@ class Native:
             following = [items[k][1] for k in tok_idx[tok_pos[j] + 1:tok_pos[j] + 9]]
             if t == "if" and j not in stub_ifs and (blk.vs or blk.tokens):
                 try:
-                    saved = (list(blk.code), [Opd(o.kind, o.v, o.a, o.b, o.cc) for o in blk.vs], list(blk.free))
+                    saved = blk.save()
                     cc = blk.cond_jump()
                 except _Cannot:
-                    blk.code, blk.vs, blk.free = saved
+                    blk.restore(saved)
                     if ctl:
                         return give_up()
                     break
@@ -965,6 +1047,7 @@ class Native:
                 _, at, jx, cc = ctl.pop()
                 blk.emit(jump(JMP, 0))
                 blk.patch(at, cc)
+                blk.drop_copies()                # the ELSE part: reached by the IF's jump
                 ctl.append(("else", blk.words() - 1, jx, JMP))
                 blk.tokens += 1
                 consumed.append(j)
@@ -974,6 +1057,7 @@ class Native:
                 blk.flush()
                 _, at, _, cc = ctl.pop()
                 blk.patch(at, cc)
+                blk.drop_copies()                # a join: the copies of one path only
                 blk.tokens += 1
                 consumed.append(j)
                 j += 1
@@ -988,7 +1072,7 @@ class Native:
             if t in ("repeat", "until") and at_begin and not ctl and blk.tokens:
                 # BEGIN is this block's first cell: jump back to its code
                 try:
-                    saved = (list(blk.code), [Opd(o.kind, o.v, o.a, o.b, o.cc) for o in blk.vs], list(blk.free))
+                    saved = blk.save()
                     if t == "repeat":
                         blk.flush()
                         blk.emit(jump(JMP, -(blk.words() + 1)))
@@ -996,7 +1080,7 @@ class Native:
                         cc = blk.cond_jump()
                         blk.patch(blk.words() - 1, cc, 0)
                 except _Cannot:
-                    blk.code, blk.vs, blk.free = saved
+                    blk.restore(saved)
                     break
                 end_tokens = ["[ 2drop ]", "then"] if t == "repeat" else ["[ 2drop ]"]
                 blk.tokens += 1
@@ -1011,10 +1095,10 @@ class Native:
                 if not blk.vs and blk.tokens == 0:
                     break
                 try:
-                    saved = (list(blk.code), [Opd(o.kind, o.v, o.a, o.b, o.cc) for o in blk.vs], list(blk.free))
+                    saved = blk.save()
                     blk.branch(t)
                 except _Cannot:
-                    blk.code, blk.vs, blk.free = saved
+                    blk.restore(saved)
                     break
                 blk.tokens += 1
                 consumed.append(j)
@@ -1048,12 +1132,11 @@ class Native:
                 break
             if t in ENDERS:
                 break
-            snap = (list(blk.code), [Opd(o.kind, o.v, o.a, o.b, o.cc) for o in blk.vs], list(blk.free),
-                    blk.tokens)
+            snap = blk.save()
             try:
                 used = blk.token(val, following)
             except _Cannot:
-                blk.code, blk.vs, blk.free, blk.tokens = snap
+                blk.restore(snap)
                 if is_reg_token(t):
                     raise AssertionError(f"register token {t} not compiled")
                 if ctl:
