@@ -453,25 +453,40 @@ println(f(Int16(1)) + g(Int16(2)))
 
 
 def test_else_runs_the_end_of_the_word_itself(link):
-    """`if A else B then END ;` where B holds a call (so the IF cannot be native
-    jumps): the block of A ends with END (the frame dropped, r7/r8 popped) and
-    leaves the word itself instead of jumping to the THEN.  Worked by hand:
-    h(10) = h(7) + 1 = h(4) + 2 = h(1) + 3 = 2 + 3 = 5; h(9) = h(0) + 3 = 3;
-    h(2) = 4.  k(2, 10, 3) = k(1, 3, 10) + 2 = k(0, 10, 3) + 1 + 2
-    = k(-1, 3, 10) + 0 + 3 = 13 + 3 = 16; k(-5, 1, 2) = 3."""
+    """`if A else B then END ;` where B holds a call: A ends with END (the frame
+    dropped, r7/r8 popped) and leaves the word itself instead of jumping to
+    the THEN.  When the IF's test is in A's block (h, k) the IF is a native
+    jump and B follows in the same block (ELSE's cell laid for the THEN only);
+    when A starts after a call (h2) the IF is a stub and ELSE's cell goes
+    above the IF's (2swap).  Worked by hand: h(10) = h(7) + 1 = h(4) + 2 =
+    h(1) + 3 = 2 + 3 = 5; h(9) = h(0) + 3 = 3; h(2) = 4.  k(2, 10, 3) =
+    k(1, 3, 10) + 2 = k(0, 10, 3) + 1 + 2 = k(-1, 3, 10) + 0 + 3 = 13 + 3 = 16;
+    k(-5, 1, 2) = 3.  h2(10) = h2(1) + 3 = dbl(1) + 1 + 3 = 6, h2(2) = 5, dbl
+    called twice."""
     src = """
+cnt = Int16(0)
+function dbl(x::Int16)::Int16
+    global cnt += Int16(1)
+    return x * Int16(2)
+end
 h(n::Int16)::Int16 = n < Int16(3) ? n * Int16(2) : h(n - Int16(3)) + Int16(1)
 k(a::Int16, b::Int16, c::Int16)::Int16 = a < Int16(0) ? b + c : k(a - Int16(1), c, b) + a
+h2(n::Int16)::Int16 = n < Int16(3) ? dbl(n) + Int16(1) : h2(n - Int16(3)) + Int16(1)
 println(h(Int16(10)), ' ', h(Int16(9)), ' ', h(Int16(2)), ' ', k(Int16(2), Int16(10), Int16(3)), ' ',
         k(Int16(-5), Int16(1), Int16(2)))
+println(h2(Int16(10)), ' ', h2(Int16(2)), ' ', cnt)
 """
     portable, native, text, err = run_both(link, src)
     assert err is None, err
-    assert portable == native == "5 3 4 16 3\n"
+    assert portable == native == "5 3 4 16 3\n6 5 2\n"
     for name in ("h(", "k("):
-        flat = re.sub(r"\s*\]\s*\[\s*", " ", word(text, name))
-        # the exit (mov @sp+, IP ; NEXT), then ELSE's cell that only THEN reads
-        assert re.search(r"\$4134 f, \$4430 f, +fhere -1 f, 20306 2swap", flat), flat
+        w = word(text, name)
+        flat = re.sub(r"\s*\]\s*\[\s*", " ", w)
+        # the exit (mov @sp+, IP ; NEXT), ELSE's cell that only THEN reads, the ELSE part
+        assert re.search(r"\$4134 f, \$4430 f, +fhere -1 f, 20306 \$", flat), flat
+        assert w.count("then") == 1                              # the ELSE's, after the recursion
+    flat = re.sub(r"\s*\]\s*\[\s*", " ", word(text, "h2("))
+    assert re.search(r"\$4134 f, \$4430 f, +fhere -1 f, 20306 2swap", flat), flat
 
 
 def test_remainder_is_inline(link):

@@ -941,12 +941,14 @@ class Native:
 
     EPILOGUE_MAX = 6    # tokens of a word's end copied into an ELSE
 
-    def else_exits(self, blk, items, j, tok_idx, tok_pos) -> bool:
+    def else_exits(self, blk, items, j, tok_idx, tok_pos, swap: bool = True) -> bool:
         """ELSE (items[j]) whose THEN is followed by the word's end: straight
         Forth the block can compile, then `;` (`ldrop 1 ;`, `<pop r7> ;`).
         The block runs that end itself and leaves the word (`mov @sp+, IP ;
         NEXT`) instead of branching to the THEN; ELSE's branch cell is still
-        laid (never read) for the kernel's THEN to resolve."""
+        laid (never read) for the kernel's THEN to resolve.  swap: the IF's
+        cell is the kernel's (a stub), under ELSE's; otherwise the IF is a
+        native jump and the ELSE part follows in the block."""
         q = tok_pos[j] + 1
         depth = 0
         while q < len(tok_idx):
@@ -988,7 +990,7 @@ class Native:
             blk.restore(saved)
             return False
         blk.emit(op1(MOV, ("@+", SP), R(IP)), NEXT)
-        blk.code.append(("forth", f"fhere -1 f, {T_ORIG} 2swap"))
+        blk.code.append(("forth", f"fhere -1 f, {T_ORIG}" + (" 2swap" if swap else "")))
         return True
 
     @staticmethod
@@ -1039,6 +1041,16 @@ class Native:
                 ctl.append(("if", blk.words() - 1, j, cc))
                 blk.tokens += 1
                 blk.branches += 1
+                consumed.append(j)
+                j += 1
+                continue
+            if t == "else" and len(ctl) == 1 and ctl[-1][0] == "if" \
+                    and self.else_exits(blk, items, j, tok_idx, tok_pos, swap=False):
+                # the THEN part leaves the word: the ELSE part follows in this block
+                _, at, _, cc = ctl.pop()
+                blk.patch(at, cc)
+                blk.drop_copies()
+                blk.tokens += 1
                 consumed.append(j)
                 j += 1
                 continue
