@@ -28,6 +28,19 @@ them, C keeps them (callee-saved in the EABI) and the interrupt handlers do
 not touch them.  So a Julia word may keep its two most used cells there
 (`local_regs` in the target's [codegen] table), pushing them on entry and
 popping them at every exit, as the AVR code does with its register pairs.
+
+Inside one block control flow is native where the block holds both ends: an
+IF whose ELSE/THEN are in the block is conditional jumps (no cell for the
+kernel; `Native.block` builds the block again with the IF as a stub when it
+cannot reach the THEN), a loop whose BEGIN starts the block jumps back to it
+(`[ 2drop ]` drops BEGIN's destination), an ELSE whose THEN is followed by
+the word's end copies that end and leaves the word.  The run-time checks
+before a recursive call (`jl.?ds`, ?RP), the divide-by-zero check and MOD
+are inline, each failure path handing over to the threaded word (same error,
+same line); constants the code needs from the kernel are read by the Forth
+text that lays it (`s0 31 -`, `' ?rp 2 + @`, `' u/mod 12 + @`), so upload and
+the host image builder lay the same bytes.  A frame cell stored in a block
+stays in its scratch register for later reads (`Block.copies`).
 """
 from __future__ import annotations
 
