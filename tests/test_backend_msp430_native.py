@@ -535,6 +535,9 @@ def test_updates_in_place_and_index_arithmetic(link):
     assert "$8b81 f, $0000 f," in up                              # sub r11, 0(sp)
     nx = re.sub(r"\s*\]\s*\[\s*", " ", word(text, "nxt("))
     assert "$531b" not in nx and "$831b" not in nx                # no inc / dec r11
+    # the word's last block leaves the word itself (mov @sp+, IP ; NEXT), not
+    # through the EXIT that `;` lays after it
+    assert up.rstrip().endswith("$4134 f, $4430 f, ]"), up
 
 
 UPD_SRC = """

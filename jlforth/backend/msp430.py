@@ -1218,7 +1218,12 @@ class Native:
                 i += 1
                 continue
             last = consumed[-1]
-            if not ended:
+            if not ended and last == tok_idx[-1]:
+                # the word's last block: leave the word here (the EXIT `;` lays
+                # after it is not reached)
+                blk.flush()
+                blk.emit(op1(MOV, ("@+", SP), R(IP)), NEXT)
+            elif not ended:
                 blk.close()
             new.extend(("t", x) for x in blk.items(first=(i == tok_idx[0])))
             new.extend(("t", x) for x in end_tokens)
