@@ -87,10 +87,13 @@ def word_named(fp: ForthProgram, prefix: str) -> str:
     return names[0]
 
 
-def open_julia_board(tmp_path_factory, code: str = ""):
+def open_julia_board(tmp_path_factory, code: str = "", chip: str = ""):
     """code: the code form ("speed", "size", "portable"); JLFORTH_TEST_CODE
-    runs every module that uses the jl fixture in another form."""
-    target = targets.get("atmega328p").with_code(code or os.environ.get("JLFORTH_TEST_CODE", "speed"))
+    runs every module that uses the jl fixture in another form, and
+    JLFORTH_TEST_TARGET on another chip (by hand: some tests are written for
+    the ATmega328P's registers and stack sizes)."""
+    target = targets.get(chip or os.environ.get("JLFORTH_TEST_TARGET", "atmega328p")).with_code(
+        code or os.environ.get("JLFORTH_TEST_CODE", "speed"))
     board = open_board(target, state_dir=tmp_path_factory.mktemp("board"), timeout=300)
     link = ForthLink(board.url, baud=target.baud, timeout=60)
     link.sync()

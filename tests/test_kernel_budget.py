@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from elftools.elf.elffile import ELFFile
 
 REPO = Path(__file__).resolve().parents[1]
@@ -33,3 +34,15 @@ def test_word_table_is_current():
     r = subprocess.run([sys.executable, str(REPO / "tools" / "wordtable.py"), "--check"],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("name", ["atmega328p", "msp430g2553"])
+def test_target_knows_the_kernels_data_stack(name):
+    """The compiler's static stack checks and jl.?ds use the target's
+    data_stack_cells: it must be the kernel's DS_CELLS."""
+    import re as _re
+    from jlforth import targets
+    t = targets.get(name)
+    cfg = (REPO / t.kernel["source"] / "config.h").read_text()
+    cells = int(_re.search(r"#define\s+DS_CELLS\s+(\d+)", cfg).group(1))
+    assert t.kernel["data_stack_cells"] == cells

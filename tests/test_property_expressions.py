@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import random
 
-from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import HealthCheck, Phase, assume, example, given, settings
 from hypothesis import strategies as st
 
+from jlforth.backend.forth import BackendError
 from jlforth.check import juliasem as J
 from jlforth.check import types as T
 from test_backend_harness import jl, julia_print  # noqa: F401  (fixture)
@@ -245,7 +246,9 @@ CALLS = 3
 @example(seed=1611)     # min(x, y) converts x only after y raised DivideError
 def test_random_expressions_agree_with_the_julia_model(jl, seed):
     r = random.Random(seed)
-    cases = [make_case(r) for _ in range(BATCH)]
+    # the MSP430G2553's 4 KB of dictionary holds a third of the batch
+    batch = BATCH if jl.target.arch == "avr" else BATCH // 3
+    cases = [make_case(r) for _ in range(batch)]
     lines = []
     where = {}
     for k, (args, e, t) in enumerate(cases):
@@ -260,7 +263,13 @@ def test_random_expressions_agree_with_the_julia_model(jl, seed):
         lines.append(f"    e{k}({', '.join(literal_src(0, tt) for _, tt in args)})")
     lines.append("end")
     source = "\n".join(lines) + "\n"
-    fp = jl.load(source, "prop.jl")
+    try:
+        fp = jl.load(source, "prop.jl")
+    except BackendError as e:
+        # an expression deeper than the chip's data stack is refused, located
+        # (the G2553 has 16 cells): not a case of this test
+        assume("cells of the data stack" not in str(e))
+        raise
     names = {c.name.split("(")[0]: c.name for c in fp.chunks if c.kind == "function"}
     failures = []
     for k, (args, e, t) in enumerate(cases):

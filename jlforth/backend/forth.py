@@ -74,7 +74,8 @@ ERROR_MESSAGES = {
 }
 
 MAX_NAME = 31
-DATA_STACK_CELLS = 24   # the kernels' data stack (forth_kernel/README.md, memory map)
+DATA_STACK_CELLS = 24   # a kernel's data stack when its target does not say ([kernel] data_stack_cells)
+DS_RESERVE = 7          # cells a recursive call may still need above jl.?ds's limit
 MAX_FRAME = 31          # l@ / l! take 0..30
 
 
@@ -99,7 +100,8 @@ HELPERS: Dict[str, Tuple[str, Tuple[str, ...]]] = {
     "jl.dig": (": jl.dig ( xn .. x0 n -- xn-1 .. x0 xn ) ?dup 0= if exit then\n"
                "  1- -rot 2>r recurse 2r> 2swap ;", ()),
     # checks
-    "jl.?ds": (": jl.?ds ( line -- ) depth 17 > if -3 (jlerr) then drop ;", ()),
+    # {ds_limit}: the target's data stack less DS_RESERVE cells (ForthBackend.ds_limit)
+    "jl.?ds": (": jl.?ds ( line -- ) depth {ds_limit} > if -3 (jlerr) then drop ;", ()),
     "jl.inex": (": jl.inex ( x lo n line -- x ) >r >r over swap - r> u< if rdrop exit then\n"
                 "  r> -257 (jlerr) ;", ()),
     "jl.inex0": (": jl.inex0 ( x n line -- x ) >r over swap u< if rdrop exit then\n"
@@ -447,6 +449,9 @@ class ForthBackend:
         self.fnames: Dict[int, str] = {}         # id(ir.Function) -> Forth name
         self.gnames: Dict[str, str] = {}         # global/array name -> Forth name
         self.deferred: Dict[int, str] = {}       # id(func) -> flash cell holding its xt
+        kern = getattr(self.target, "kernel", None) or {}
+        self.ds_cells = int(kern.get("data_stack_cells", DATA_STACK_CELLS))
+        self.ds_limit = self.ds_cells - DS_RESERVE  # jl.?ds: the depth a recursive call may start at
         self.ds_needs: Dict[int, int] = {}       # id(func) -> data stack cells it needs
         # machine code the backend may lay itself (target data, [codegen] in its TOML)
         cg = (getattr(self.target, "raw", None) or {}).get("codegen", {}) if self.target is not None else {}
@@ -509,7 +514,7 @@ class ForthBackend:
         helper_chunks = []
         for h in self.used_helpers:
             items = []
-            for k, line in enumerate(HELPERS[h][0].split("\n")):
+            for k, line in enumerate(HELPERS[h][0].replace("{ds_limit}", str(self.ds_limit)).split("\n")):
                 if k:
                     items.append(("nl", 2))
                 items.extend(("c" if t.startswith("( ") else "t", t) for t in _forth_tokens(line))
@@ -592,7 +597,7 @@ class ForthBackend:
                     need, worst = n, s.loc or f.loc
         need = max(need, cells(f.ret))
         self.ds_needs[id(f)] = need
-        limit = DATA_STACK_CELLS
+        limit = self.ds_cells
         if f is self.p.main and need > limit:
             raise BackendError(f"this needs {need} cells of the data stack and the target has {limit}; "
                                "compute parts of the expression into variables first", worst)
@@ -1047,7 +1052,11 @@ class FuncGen:
         if self.be.isa == "msp430":
             # machine-code blocks over the whole word: prologue, body, epilogue
             marks = [(len(entry) + i, ln, st) for i, ln, st in self.line_marks]
-            code, marks = msp430.Native().run(entry + body + tail[:-1], marks)
+            code, marks = msp430.Native(ds_limit=self.be.ds_limit).run(entry + body + tail[:-1], marks)
+            # the blocks keep more on the data stack while the chip compiles
+            # them; a word that would overflow it there is made plain Forth
+            if msp430.compile_time_depth(code) >= self.be.ds_cells:
+                return self.portable_again()
             entry, body, tail = [], code, tail[-1:]
             base = len(head)
             self.line_marks = marks
@@ -1058,6 +1067,15 @@ class FuncGen:
 
     def bytecode(self, items: list) -> Optional[list]:
         return self.be.bytecode(items)
+
+    def portable_again(self) -> Chunk:
+        """This word generated again as plain Forth (no registers, no blocks)."""
+        isa, regs = self.be.isa, self.be.local_regs
+        self.be.isa, self.be.local_regs = None, []
+        try:
+            return self.generate()
+        finally:
+            self.be.isa, self.be.local_regs = isa, regs
 
     def gen_body(self) -> list:
         self.pending = pending_at_calls(self.f)
@@ -1551,7 +1569,7 @@ class FuncGen:
         callee = e.func
         same_scc = self.be.sccs.get(id(callee)) == self.be.sccs.get(id(self.f))
         if same_scc and self.pending.get(id(e), 1) > 0:
-            # recursion with values waiting on the data stack (24 cells, not checked
+            # recursion with values waiting on the data stack (ds_cells, not checked
             # inside compiled code): stop with a located error rather than overflow
             self.t(str(e.loc.line if e.loc else 0), self.be.helper("jl.?ds"))
         if callee is self.f:

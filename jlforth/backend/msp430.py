@@ -203,6 +203,7 @@ class Block:
         self.branches = 0
         self.prev = None          # the last token compiled
         self.copies: dict = {}    # frame cell offset -> the scratch register holding its value
+        self.ds_limit = 17        # jl.?ds's depth limit (the backend's ds_limit; set by Native)
         self.orphans: set = set() # stale copies a pending read still holds
 
     # ............................................................ state
@@ -301,9 +302,11 @@ class Block:
     def materialize(self, o: Opd):
         """Push o onto the real stack."""
         if o.kind == "cond":
+            # the push first: its `decd PSP` sets the flags the jump must not see
+            self.emit(PUSHT)
             self.cmp(o)
             self.release(o)
-            self.emit(PUSHT, op1(MOV, ("#", -1), R(TOS)), jump(CC[o.cc], 1), op1(MOV, ("#", 0), R(TOS)))
+            self.emit(op1(MOV, ("#", -1), R(TOS)), jump(CC[o.cc], 1), op1(MOV, ("#", 0), R(TOS)))
             return
         self.emit(PUSHT, op1(MOV, o.src(), R(TOS)))
         self.release(o)
@@ -702,8 +705,8 @@ class Block:
                   op1(XOR, ("#", -1), R(TOS)), op1(ADD, ("#", 1), R(TOS)))
 
     def ds_check(self, line: int):
-        """`LINE jl.?ds` (`: jl.?ds ( line -- ) depth 17 > if -3 (jlerr) then drop ;`)
-        inline.  The empty stack's PSP is S0 + 2 (TOS cached in r6) and DEPTH
+        """`LINE jl.?ds` (`: jl.?ds ( line -- ) depth L > if -3 (jlerr) then drop ;`,
+        L = ds_limit: 9 for the G2553's 16 cells; 17 in the numbers below) inline.  The empty stack's PSP is S0 + 2 (TOS cached in r6) and DEPTH
         pushes TOS before it reads PSP: DEPTH = (S0 + 2 - PSP) / 2 (`rra`) with
         PSP as it is before the call.  With the line pushed PSP is 2 lower, so
         the check fails when (S0 + 4 - PSP) / 2 > 17, i.e. S0 + 4 - PSP >= 36:
@@ -712,7 +715,7 @@ class Block:
         depth being the same) throws the same error at the same line."""
         self.flush()
         self.emit(op1(CMP, ("#L", 0), R(PSP))[0])
-        self.code.append(("forth", "s0 31 - f,"))
+        self.code.append(("forth", f"s0 {2 * self.ds_limit - 3} - f,"))
         self.check_fail(JHS, line, "jl.?ds")
 
     def check_fail(self, ok: int, line: int, helper: str):
@@ -949,8 +952,9 @@ ENDERS = {"then", "begin"}
 class Native:
     """Rewrites one word's items: stretches of Forth it can compile become blocks."""
 
-    def __init__(self, min_tokens: int = 2):
+    def __init__(self, min_tokens: int = 2, ds_limit: int = 17):
         self.min_tokens = min_tokens
+        self.ds_limit = ds_limit
 
     EPILOGUE_MAX = 6    # tokens of a word's end copied into an ELSE
 
@@ -1025,6 +1029,7 @@ class Native:
         index of a native IF it could not close (to be laid as a stub)."""
         n = len(items)
         blk = Block()
+        blk.ds_limit = self.ds_limit
         j = i
         consumed: List[int] = []       # item indices used by the block
         end_tokens: List[str] = []
@@ -1234,3 +1239,43 @@ class Native:
         where[n] = len(new)
         marks = [(where[ix], ln, st) for ix, ln, st in marks]
         return new, marks
+
+
+#: data-stack cells the compiling words take or leave (a control-flow entry is
+#: two cells: an address and a tag)
+_CONTROL = {"if": 2, "else": 0, "then": -2, "begin": 2, "while": 2, "repeat": -4,
+            "until": -2, "again": -2}
+#: and the words the blocks run inside [ ]
+_INTERPRETED = {"fhere": 1, "s0": 1, "f,": -1, "fc,": -1, "+": -1, "-": -1, "@": 0,
+                "drop": -1, "2drop": -2, "dup": 1, "2dup": 2, "swap": 0, "2swap": 0,
+                "over": 1, "pick": 0, "jl.dig": -1}
+
+
+def compile_time_depth(items: list) -> int:
+    """The most data-stack cells the chip holds while it compiles these items
+    (the Forth of one colon definition): control-flow entries, and what runs
+    inside `[ ]`, where a word not listed above counts as pushing one cell
+    (so the answer errs high)."""
+    depth = most = 0
+    inside = tick = False
+    for kind, val in items:
+        if kind != "t":
+            continue
+        for w in val.split():
+            lw = w.lower()
+            if lw == "[":
+                inside = True
+            elif lw == "]":
+                inside = False
+            elif not inside:
+                depth += _CONTROL.get(lw, 0)
+            elif tick:
+                tick = False                         # the name after '
+            elif lw == "'":
+                depth, tick = depth + 1, True
+            elif cell_value(w) is not None:
+                depth += 1
+            else:
+                depth += _INTERPRETED.get(lw, 1)
+            most = max(most, depth)
+    return most
