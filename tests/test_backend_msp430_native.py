@@ -295,14 +295,15 @@ def test_shifts_and_arguments_as_on_the_avr(link):
 
 def test_data_stack_check_before_recursion_is_inline(link):
     """`LINE jl.?ds` before a recursive call that keeps a value is a compare of
-    PSP with S0 - 15 in the block (the G2553's data stack is 16 cells; the
-    check's limit is 16 - 7 = 9 cells, `depth 9 >`: (S0 + 4 - PSP) / 2 > 9 is
-    PSP < S0 - 15).  Worked by hand: level k of deep(N) (k = 1 the outermost)
-    holds the k - 1 values of g kept by the levels above it, its own g and the
-    argument n - 1 when it checks: k + 1 cells, k + 2 with the line, over the
-    limit from k = 8 on.  deep(7) checks up to k = 7 and returns 7; deep(8)
-    stops at k = 8 with the error of the threaded check (StackOverflowError,
-    code -3) at the line of the call."""
+    PSP with S0 - 21 in the block.  Worked by hand: deep needs 5 cells above
+    its argument (the kept g, the argument n - 1, the line and jl.?ds's own
+    two), so the limit is 16 + 1 - 5 = 12 (`depth 12 >`: (S0 + 4 - PSP) / 2 >
+    12 is PSP < S0 - 21).  Level k of deep(N) (k = 1 the outermost) holds the
+    k - 1 values of g kept by the levels above it, its own g and the argument
+    n - 1 when it checks: k + 1 cells, k + 2 with the line, over the limit from
+    k = 11 on.  deep(10) checks up to k = 10 and returns 10; deep(11) stops at
+    k = 11 with the error of the threaded check (StackOverflowError, code -3)
+    at the line of the call."""
     src = """
 g = Int16(1)
 function deep(n::Int16)::Int16
@@ -311,14 +312,14 @@ function deep(n::Int16)::Int16
     end
     g + deep(n - Int16(1))
 end
-println(deep(Int16(7)))
-println(deep(Int16(8)))
+println(deep(Int16(10)))
+println(deep(Int16(11)))
 """
     portable, native, text, err = run_both(link, src)
-    assert portable == native == "7\n"
+    assert portable == native == "10\n"
     assert err is not None and "StackOverflowError" in err and ":7:" in err
     dp = word(text, "deep(")
-    assert "s0 15 - f," in dp and "' jl.?ds f," in dp           # the check inline
+    assert "s0 21 - f," in dp and "' jl.?ds f," in dp           # the check inline
     assert "jl.?ds recurse" not in dp
     portable, native, _, err = run_both(link, "x = Int16(3)\nprintln(x * Int16(5))\n")
     assert err is None and portable == native == "15\n"

@@ -327,9 +327,6 @@ NOT_FOR = {
     "tutorial_2_button.jl": {"msp430g2553": _AVR_PORTS},
     "tutorial_4_millis.jl": {"msp430g2553": _AVR_PORTS},
     "primes.jl": {"msp430g2553": "its sieve needs 200 bytes of RAM, the G2553 has 188 free"},
-    "fib.jl": {"msp430g2553": "rfib(18) keeps 9 results waiting on the data stack: with what a call "
-                              "may still need that is more than the G2553's 16 cells, and the "
-                              "data-stack check stops it (StackOverflowError at line 16)"},
     "tutorial_6_ram.jl": {"msp430g2553": "main overflows the G2553's return stack (-5), "
                                          "uploaded as built"},
 }

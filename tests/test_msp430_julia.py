@@ -33,10 +33,12 @@ def jl(tmp_path_factory):
 
 
 def test_deep_recursion_stops_within_the_g2553s_data_stack(jl):
-    """Level k of deep(n) keeps the Int32 g of the k - 1 levels above it (two
-    cells each) and its own, and the argument: 2k + 1 cells, 2k + 2 with the
-    line jl.?ds takes; the G2553's 16 cells less the 7 a call may still need
-    leave 9, so level 4 stops (10 > 9) while deep(3) checks levels 1-3 only."""
+    """deep needs 9 cells above its argument (the Int32 addition of g and the
+    result: four cells and a helper's reserve of five), so jl.?ds's limit is
+    16 + 1 - 9 = 8.  Level k of deep(n) keeps the Int32 g of the k - 1 levels
+    above it (two cells each) and its own, and the argument: 2k + 1 cells,
+    2k + 2 with the line; level 4 stops (10 > 8) while deep(3) checks levels
+    1-3 only (8 at level 3)."""
     r = jl.run(dedent("""
         g = Int32(1)
         function deep(n::Int16)::Int32

@@ -75,7 +75,6 @@ ERROR_MESSAGES = {
 
 MAX_NAME = 31
 DATA_STACK_CELLS = 24   # a kernel's data stack when its target does not say ([kernel] data_stack_cells)
-DS_RESERVE = 7          # cells a recursive call may still need above jl.?ds's limit
 MAX_FRAME = 31          # l@ / l! take 0..30
 
 
@@ -100,7 +99,7 @@ HELPERS: Dict[str, Tuple[str, Tuple[str, ...]]] = {
     "jl.dig": (": jl.dig ( xn .. x0 n -- xn-1 .. x0 xn ) ?dup 0= if exit then\n"
                "  1- -rot 2>r recurse 2r> 2swap ;", ()),
     # checks
-    # {ds_limit}: the target's data stack less DS_RESERVE cells (ForthBackend.ds_limit)
+    # {ds_limit}: from the target's data stack and the recursive words' needs (_set_ds_limit)
     "jl.?ds": (": jl.?ds ( line -- ) depth {ds_limit} > if -3 (jlerr) then drop ;", ()),
     "jl.inex": (": jl.inex ( x lo n line -- x ) >r >r over swap - r> u< if rdrop exit then\n"
                 "  r> -257 (jlerr) ;", ()),
@@ -451,7 +450,7 @@ class ForthBackend:
         self.deferred: Dict[int, str] = {}       # id(func) -> flash cell holding its xt
         kern = getattr(self.target, "kernel", None) or {}
         self.ds_cells = int(kern.get("data_stack_cells", DATA_STACK_CELLS))
-        self.ds_limit = self.ds_cells - DS_RESERVE  # jl.?ds: the depth a recursive call may start at
+        self.ds_limit = self.ds_cells - 2        # jl.?ds's limit, set by _set_ds_limit
         self.ds_needs: Dict[int, int] = {}       # id(func) -> data stack cells it needs
         # machine code the backend may lay itself (target data, [codegen] in its TOML)
         cg = (getattr(self.target, "raw", None) or {}).get("codegen", {}) if self.target is not None else {}
@@ -488,6 +487,9 @@ class ForthBackend:
         for c in data_chunks:
             self._note_data(c)
         self.sccs = self._sccs(order)
+        for f in order:                          # callees first: every need is known below
+            self._check_data_stack(f)
+        self._set_ds_limit(order)
         position = {id(f): i for i, f in enumerate(order)}
         code_chunks: List[Chunk] = []
         for i, f in enumerate(order):
@@ -506,7 +508,6 @@ class ForthBackend:
                     self.data_names.add(vname)
             gen = FuncGen(self, f, position, i)
             code_chunks.append(gen.generate())
-            self._check_data_stack(f)
             if id(f) in self.deferred:
                 v = self.deferred[id(f)]
                 code_chunks.append(Chunk("link", "", [("t", f"' {self.fnames[id(f)]}"), ("t", v),
@@ -577,6 +578,18 @@ class ForthBackend:
                 self.data_names.add(parts[1])
 
     # .............................................................. data stack
+    def _set_ds_limit(self, order: List[ir.Function]):
+        """jl.?ds's limit: a recursive call may start when the depth with its
+        line is at most L.  Then the line goes, and the callee uses at most its
+        need above its arguments (the next check included) before it checks
+        again: L - 1 + need <= the stack, so L = cells + 1 - the largest need
+        in a recursive cycle."""
+        recursive = [f for f in order if any(self.sccs.get(id(g)) == self.sccs.get(id(f))
+                                             for g in self._callees(f))]
+        if recursive:
+            worst = max(self.ds_needs[id(f)] for f in recursive)
+            self.ds_limit = max(1, min(self.ds_cells - 2, self.ds_cells + 1 - worst))
+
     def _check_data_stack(self, f: ir.Function):
         """The most cells f needs on the data stack above its arguments, calls included
         (a callee in f's own recursive cycle counts only its arguments: recursive calls
@@ -585,7 +598,7 @@ class ForthBackend:
 
         def callee_need(g):
             if self.sccs.get(id(g)) == scc:
-                return HELPER_RESERVE
+                return JL_DS_NEED                # checked again before it recurses
             return self.ds_needs.get(id(g), HELPER_RESERVE)
 
         need = 0
@@ -2211,6 +2224,27 @@ def pending_at_calls(f: ir.Function) -> Dict[int, int]:
 
 #: cells a run-time helper may use above its arguments (2over 2over, literals)
 HELPER_RESERVE = 5
+#: a recursive call's check: its line and the two cells jl.?ds itself uses
+JL_DS_NEED = 3
+
+
+def helper_extra(e: ir.Expr) -> int:
+    """Cells above its operands an expression's code may use: a run-time
+    helper's reserve where it may call one (division, checked conversions and
+    indexes, 32-bit operations, shifts by a variable count, inline Forth),
+    nothing for the kernel's single-cell words."""
+    if isinstance(e, (ir.BinOp, ir.UnOp, ir.Compare)):
+        if any(is_double(x.type) for x in [e] + list(e.children()) if isinstance(x, ir.Expr)):
+            return HELPER_RESERVE
+        if isinstance(e, ir.BinOp) and (e.op in ("div", "rem", "mod", "fld", "cld") or
+                                        (e.op in ("shl", "shr", "lshr") and not e.count_in_range)):
+            return HELPER_RESERVE
+        return 0
+    if isinstance(e, ir.Convert):
+        return HELPER_RESERVE if e.checked or is_double(e.type) or is_double(e.a.type) else 0
+    if isinstance(e, ir.ArrayLoad):
+        return HELPER_RESERVE if e.checked else 0
+    return HELPER_RESERVE
 
 
 def ds_need(e: ir.Expr, callee_need) -> int:
@@ -2227,9 +2261,7 @@ def ds_need(e: ir.Expr, callee_need) -> int:
     for k in e.children():
         need = max(need, acc + ds_need(k, callee_need))
         acc += cells(k.type)
-    extra = HELPER_RESERVE
-    if isinstance(e, ir.Call):
-        extra = callee_need(e.func)
+    extra = callee_need(e.func) if isinstance(e, ir.Call) else helper_extra(e)
     return max(need, acc + extra, cells(e.type))
 
 
