@@ -270,6 +270,10 @@ def test_random_expressions_agree_with_the_julia_model(jl, seed):
         # (the G2553 has 16 cells): not a case of this test
         assume("cells of the data stack" not in str(e))
         raise
+    except AssertionError as e:
+        # a batch larger than the G2553's 4 KB of dictionary: "dictionary full"
+        assume(not (jl.target.arch != "avr" and "(-8)" in str(e)))
+        raise
     names = {c.name.split("(")[0]: c.name for c in fp.chunks if c.kind == "function"}
     failures = []
     for k, (args, e, t) in enumerate(cases):
