@@ -60,7 +60,7 @@
  * from 15872 by the streamed-line receiver: +326 B for 0.60 -> 0.81 of the
  * wire's limit on uploads; then by the bytecode interpreter vm.S: +876 B,
  * 694 of code and a 182-byte table of the words it calls, for programs at
- * 0.67x the flash of avr-gcc -Os with --size: see docs/benchmarks.md)      */
+ * 0.66x the flash of avr-gcc -Os with --size: see docs/benchmarks.md)      */
 #define BUDGET_FLASH    17024   /* kernel incl. boot part                    */
 #define TARGET_FLASH    8192
 #define BUDGET_RAM      384     /* .data + .bss + data stack + guards + RS_RESERVE */
