@@ -29,8 +29,15 @@
 #define VIPH r13
         .set    VM_SPECIALS, 0x1C
 
+; The entry sits at the very end of the kernel's code (.fini1, after every
+; .text section), so the words in the first 4 KB of the dictionary reach it
+; with a 2-byte RCALL instead of a 4-byte CALL.
+        .section .fini1, "ax", @progbits
 ; ~VM ( -- ) ( R: ret -- ret vip )  run the bytecode after the CALL to here
         HEADER  "~vm", vm
+        jmp     vm_enter                        ; 3
+        .section .text.forth, "ax", @progbits
+vm_enter:
         pop     r31                             ; 2  the bytecode's word address,
         pop     r30                             ; 2  high byte first
         push    VIPL                            ; 2
