@@ -71,15 +71,8 @@ def test_size_form_prints_the_defined_result(target, name):
     """The benchmarks compiled with --size (bytecode for ~vm) print the result
     shared/BENCHMARKS.md defines, and their functions are smaller than the
     default code's."""
-    from jlforth import targets
     if (target, name) in DOES_NOT_FIT:
         pytest.skip("its data does not fit the chip's RAM (see above)")
-    t = targets.get(target)
-    if t.raw["codegen"].get("bytecode") == "library":
-        try:
-            t.kernel_file(".vm.fs")
-        except FileNotFoundError as e:          # until the kernel's Makefile makes it
-            pytest.skip(str(e))
     small = jlforth_side.run(target, name, code="size")
     assert small.output == EXPECTED[name]
     assert [v for v, _ in small.markers] == [1, 2]

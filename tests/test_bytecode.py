@@ -102,30 +102,20 @@ def test_size_form_uploads_and_builds_byte_identical_and_the_image_runs(prog, ke
     """The image builder lays bytecode words exactly as the chip's own compiler does."""
     from jlforth.image import build_lines
     from jlforth.image.julia import julia_to_forth
-    from test_image_sim import JULIA, boot, compare, upload
+    from test_image_sim import JULIA, boots_and_prints, upload_equals_build
     src, want = JULIA[prog]
     file = tmp_path / "prog.jl"
     file.write_text(src)
     T = kernel.target
-    if not T.raw.get("codegen", {}).get("bytecode"):
-        pytest.skip(f"the {T.name} kernel has no ~vm yet")
     lines, entry = julia_to_forth(file, src, T.with_code("size"))
     assert any("~vm" in line for _, line in lines)
     img = build_lines(lines, T, path=str(file), kernel=kernel, main=entry)
-    flash, eeprom, out = upload(kernel, lines, img.turnkey_name)
-    compare(kernel, img, flash, eeprom)
-    assert out == want
-    hexp, eep = img.write(tmp_path / "prog.hex")
-    board, text = boot(kernel, hexp, eep, expect=want)
-    board.close()
-    assert text == want
+    assert upload_equals_build(kernel, lines, img) == want
+    boots_and_prints(kernel, img, tmp_path / "prog.hex", want)
     # --strip finds the words a bytecode word calls (its `' name f,` cells)
     small = build_lines(lines, T, path=str(file), kernel=kernel, main=entry, strip=True)
     assert small.program_bytes < img.program_bytes
-    hexp, eep = small.write(tmp_path / "small.hex")
-    board, text = boot(kernel, hexp, eep, expect=want)
-    board.close()
-    assert text == want
+    boots_and_prints(kernel, small, tmp_path / "small.hex", want)
 
 
 def test_size_on_a_kernel_without_the_interpreter_is_a_clear_error():

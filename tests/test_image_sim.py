@@ -229,6 +229,22 @@ def compare(kernel, img, flash, eeprom):
         assert img.eeprom_bytes() == eeprom
 
 
+def upload_equals_build(kernel, lines, img) -> str:
+    """Upload `lines` to a fresh board: the dictionary and pointers are the
+    image's, byte for byte.  Returns what the upload printed."""
+    flash, eeprom, out = upload(kernel, lines, img.turnkey_name)
+    compare(kernel, img, flash, eeprom)
+    return out
+
+
+def boots_and_prints(kernel, img, path, want: str):
+    """The image written to `path` boots on a simulated board and prints `want`."""
+    hexp, eep = img.write(path)
+    board, text = boot(kernel, hexp, eep, expect=want)
+    board.close()
+    assert text == want
+
+
 @pytest.mark.parametrize("name", list(FORTH))
 def test_upload_and_build_are_byte_identical_and_the_image_runs(name, kernel, tmp_path):
     if name == "big" and msp430(kernel):
@@ -237,13 +253,8 @@ def test_upload_and_build_are_byte_identical_and_the_image_runs(name, kernel, tm
         pytest.skip("the ATmega328P has byte-addressed cells: it does not align")
     src, expected = forth_program(name, kernel.target)
     img = build_forth(src, kernel.target, kernel=kernel)
-    flash, eeprom, out = upload(kernel, forth_lines(src), img.turnkey_name)
-    compare(kernel, img, flash, eeprom)
-    assert out == expected
-    hexp, eep = img.write(tmp_path / f"{name}.hex")
-    board, text = boot(kernel, hexp, eep, expect=expected)
-    board.close()
-    assert text == expected
+    assert upload_equals_build(kernel, forth_lines(src), img) == expected
+    boots_and_prints(kernel, img, tmp_path / f"{name}.hex", expected)
 
 
 def test_example_without_main_is_byte_identical(kernel):
@@ -347,22 +358,15 @@ def test_julia_upload_and_build_are_byte_identical_and_the_image_runs(path, kern
         pytest.skip(NOT_FOR[path][T.name])
     lines, entry = julia_to_forth(file, src, T)
     img = build_lines(lines, T, path=str(file), kernel=kernel, main=entry)
-    flash, eeprom, out = upload(kernel, lines, img.turnkey_name)
-    compare(kernel, img, flash, eeprom)
-    hexp, eep = img.write(tmp_path / "prog.hex")
-    board, text = boot(kernel, hexp, eep, expect=out or "")
-    board.close()
-    assert text == (out or "")
+    out = upload_equals_build(kernel, lines, img) or ""
     if path in JULIA:
-        assert text == JULIA[path][1]
+        assert out == JULIA[path][1]
+    boots_and_prints(kernel, img, tmp_path / "prog.hex", out)
     small = build_lines(lines, T, path=str(file), kernel=kernel, main=entry, strip=True)
     assert small.program_bytes < img.program_bytes
     if msp430(kernel) and path not in JULIA:
         return                       # (time: the MSP430 simulator is Python)
-    hexp, eep = small.write(tmp_path / "small.hex")
-    board, text = boot(kernel, hexp, eep, expect=out or "")
-    board.close()
-    assert text == (out or "")
+    boots_and_prints(kernel, small, tmp_path / "small.hex", out)
 
 
 def test_fizzbuzz_hex_for_the_launchpad_boots_and_runs(tmp_path):

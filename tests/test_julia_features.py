@@ -773,8 +773,17 @@ def test_print_evaluates_all_arguments_first(jl):
 
 
 def test_deep_recursion_stops_with_a_data_stack_error(jl):
-    # each level keeps g's value on the 24-cell data stack while it recurses
-    r = jl.run(dedent("""
+    """Each level keeps g's value on the data stack while it recurses.  Worked
+    by hand: deep needs 9 cells above its argument (the Int32 addition's four
+    and a helper's reserve of five), so jl.?ds lets a call start while the
+    depth with its line is at most cells + 1 - 9 (16 on the ATmega328P's 24
+    cells, 8 on the G2553's 16).  Level k holds the Int32 g of the k - 1
+    levels above it and its own (two cells each) and the argument: 2k + 2
+    with the line.  So the first level over the limit is the smallest k with
+    2k + 2 > limit: deep(k - 1) returns k - 1, deep(k) stops at the call."""
+    limit = jl.target.kernel["data_stack_cells"] + 1 - 9
+    k = next(k for k in range(1, 100) if 2 * k + 2 > limit)
+    r = jl.run(dedent(f"""
         g = Int32(1)
         function deep(n::Int16)::Int32
             if n == Int16(0)
@@ -782,10 +791,10 @@ def test_deep_recursion_stops_with_a_data_stack_error(jl):
             end
             g + deep(n - Int16(1))
         end
-        println(deep(Int16(5)))
-        println(deep(Int16(40)))
+        println(deep(Int16({k - 1})))
+        println(deep(Int16({k})))
     """))
-    assert r.output == "5\n"
+    assert r.output == f"{k - 1}\n"
     assert r.error.code == -3 and r.error.line == 7 and r.error.message.startswith("StackOverflowError")
     assert jl.link.run("1 2 + .") == "3 "          # the board is fine
 

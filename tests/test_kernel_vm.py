@@ -373,7 +373,7 @@ def test_library_and_bytecode_upload_and_build_byte_identical(kernel, tmp_path):
     built by the image builder, the whole dictionary and the pointers agree,
     and the built image boots and runs main."""
     from jlforth.image import build_lines
-    from test_image_sim import boot, compare, upload
+    from test_image_sim import boots_and_prints, upload_equals_build
     T = kernel.target
     prog = [("frame", 0x10), ("lit0", 0),                          # ( n -- ) cell 0 = n
             "top:", ("l@0", 0), ("w", "+"), ("l@0", 0), ("w", "1-"), ("l!0", 0),
@@ -382,13 +382,8 @@ def test_library_and_bytecode_upload_and_build_byte_identical(kernel, tmp_path):
     lines = list(enumerate(text, 1))
     img = build_lines(lines, T, kernel=kernel)
     want = "sum 55 sum 10 \r\n"
-    flash, eeprom, out = upload(kernel, lines, img.turnkey_name)
-    compare(kernel, img, flash, eeprom)
-    assert out == want
-    hexp, eep = img.write(tmp_path / "vm.hex")
-    board, got = boot(kernel, hexp, eep, expect=want)
-    board.close()
-    assert got == want
+    assert upload_equals_build(kernel, lines, img) == want
+    boots_and_prints(kernel, img, tmp_path / "vm.hex", want)
 
 
 def lay_library(text: str, at: int) -> bytes:

@@ -183,11 +183,6 @@ def test_session_through_a_pty(tmp_path, chip):
 
 def test_size_form_session(forth, target):
     """`jlforth repl --size`: definitions go up as bytecode words and run."""
-    if target.raw["codegen"].get("bytecode") == "library":
-        try:
-            target.kernel_file(".vm.fs")
-        except FileNotFoundError as e:
-            pytest.skip(str(e))
     out = io.StringIO()
     r = Repl(forth, target.with_code("size"), out=out)
     r.out_buffer = out

@@ -356,16 +356,16 @@ vm_loop:
         swap    r19                             ; 1
         andi    r19, 0x0F                       ; 1  a
         andi    r18, 0x0F                       ; 1  b
+        in      r26, _SFR_IO_ADDR(SPL)          ; 1  X = SP: frame cell n is at
+        in      r27, _SFR_IO_ADDR(SPH)          ; 1  X+1+2n (high), X+2+2n
         lsl     r18                             ; 1
-        in      r30, _SFR_IO_ADDR(SPL)          ; 1
-        in      r31, _SFR_IO_ADDR(SPH)          ; 1
+        movw    r30, r26                        ; 1
         add     r30, r18                        ; 1
         adc     r31, r1                         ; 1
         ldd     r21, Z+1                        ; 2  cell b
         ldd     r20, Z+2                        ; 2
         lsl     r19                             ; 1
-        in      r30, _SFR_IO_ADDR(SPL)          ; 1
-        in      r31, _SFR_IO_ADDR(SPH)          ; 1
+        movw    r30, r26                        ; 1
         add     r30, r19                        ; 1
         adc     r31, r1                         ; 1
         ldd     r23, Z+1                        ; 2  cell a

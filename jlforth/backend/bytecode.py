@@ -93,10 +93,7 @@ class Encoder:
     def ops(self, tokens: List[str]) -> list:
         out: list = []
         cs: list = []                     # the control-flow stack: ("orig"|"dest", Label)
-        i = 0
-        n = len(tokens)
-        while i < n:
-            tok = tokens[i]
+        for tok in tokens:
             t = tok.lower()
             v = cell_value(tok)
             if v is not None:
@@ -142,7 +139,6 @@ class Encoder:
                 out.append(Op("call", cell=f"' {tok}"))
             else:
                 raise Unsupported(tok)
-            i += 1
         if cs:
             raise Unsupported("unbalanced control flow")
         return self.peephole(out)

@@ -1057,7 +1057,7 @@ class FuncGen:
             self.err("internal error: unbalanced control flow in the backend")
         base = len(head) + len(entry)
         if self.be.size:
-            code = self.bytecode(entry + body + tail[:-1])
+            code = self.be.bytecode(entry + body + tail[:-1])
             if code is not None:
                 entry, body, tail = [], code, tail[-1:]
                 base = len(head)
@@ -1077,9 +1077,6 @@ class FuncGen:
                      "top-level code" if self.is_main else
                      f"function {f.src_name}({', '.join(str(t) for t in f.argtypes)})",
                      [(0, 0, False)] + [(base + i, ln, st) for i, ln, st in self.line_marks])
-
-    def bytecode(self, items: list) -> Optional[list]:
-        return self.be.bytecode(items)
 
     def portable_again(self) -> Chunk:
         """This word generated again as plain Forth (no registers, no blocks)."""

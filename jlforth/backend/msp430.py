@@ -1039,6 +1039,13 @@ class Native:
         def give_up():
             return ctl[-1][2] if ctl else None
 
+        def take(branch: bool = False) -> int:
+            """items[j] is compiled into the block: count it; the next index."""
+            blk.tokens += 1
+            blk.branches += branch
+            consumed.append(j)
+            return j + 1
+
         while j < n:
             kind, val = items[j]
             if kind != "t":
@@ -1057,10 +1064,7 @@ class Native:
                         return give_up()
                     break
                 ctl.append(("if", blk.words() - 1, j, cc))
-                blk.tokens += 1
-                blk.branches += 1
-                consumed.append(j)
-                j += 1
+                j = take(branch=True)
                 continue
             if t == "else" and len(ctl) == 1 and ctl[-1][0] == "if" \
                     and self.else_exits(blk, items, j, tok_idx, tok_pos, swap=False):
@@ -1068,9 +1072,7 @@ class Native:
                 _, at, _, cc = ctl.pop()
                 blk.patch(at, cc)
                 blk.drop_copies()
-                blk.tokens += 1
-                consumed.append(j)
-                j += 1
+                j = take()
                 continue
             if t == "else" and ctl and ctl[-1][0] == "if":
                 blk.flush()
@@ -1079,25 +1081,19 @@ class Native:
                 blk.patch(at, cc)
                 blk.drop_copies()                # the ELSE part: reached by the IF's jump
                 ctl.append(("else", blk.words() - 1, jx, JMP))
-                blk.tokens += 1
-                consumed.append(j)
-                j += 1
+                j = take()
                 continue
             if t == "then" and ctl:
                 blk.flush()
                 _, at, _, cc = ctl.pop()
                 blk.patch(at, cc)
                 blk.drop_copies()                # a join: the copies of one path only
-                blk.tokens += 1
-                consumed.append(j)
-                j += 1
+                j = take()
                 continue
             if t == "exit" and ctl:
                 blk.flush()
                 blk.emit(op1(MOV, ("@+", SP), R(IP)), NEXT)
-                blk.tokens += 1
-                consumed.append(j)
-                j += 1
+                j = take()
                 continue
             if t in ("repeat", "until") and at_begin and not ctl and blk.tokens:
                 # BEGIN is this block's first cell: jump back to its code
@@ -1113,10 +1109,7 @@ class Native:
                     blk.restore(saved)
                     break
                 end_tokens = ["[ 2drop ]", "then"] if t == "repeat" else ["[ 2drop ]"]
-                blk.tokens += 1
-                blk.branches += 1
-                consumed.append(j)
-                j += 1
+                j = take(branch=True)
                 ended = True
                 break
             if ctl and t in ("if", "while", "until", "repeat", "else", "begin", "recurse", ";"):
@@ -1130,16 +1123,11 @@ class Native:
                 except _Cannot:
                     blk.restore(saved)
                     break
-                blk.tokens += 1
-                consumed.append(j)
-                j += 1
+                j = take()
                 continue
             if t == "else" and blk.tokens and self.else_exits(blk, items, j, tok_idx, tok_pos):
                 end_tokens = ["then"]
-                blk.tokens += 1
-                blk.branches += 1
-                consumed.append(j)
-                j += 1
+                j = take(branch=True)
                 ended = True
                 break
             if t in ("repeat", "else", "exit") and blk.tokens:
@@ -1149,10 +1137,7 @@ class Native:
                 else:
                     blk.stub("drop f," if t == "repeat" else f"fhere -1 f, {T_ORIG} 2swap")
                     end_tokens = ["then"]
-                blk.tokens += 1
-                blk.branches += 1
-                consumed.append(j)
-                j += 1
+                j = take(branch=True)
                 ended = True
                 break
             if t == "recurse" and blk.tokens and self.call_stays(items, j):
@@ -1172,11 +1157,9 @@ class Native:
                 if ctl:
                     return give_up()
                 break
-            blk.tokens += 1
             # the tokens (and the items between them) it used
             k = 1
-            consumed.append(j)
-            j += 1
+            j = take()
             while k < used:
                 if items[j][0] == "t":
                     k += 1
